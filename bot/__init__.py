@@ -1,0 +1,1 @@
+"""Secure Base reflection bot for carers."""

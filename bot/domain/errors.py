@@ -1,0 +1,49 @@
+"""Typed errors the handlers turn into translated replies."""
+
+
+class DomainError(Exception):
+    """Base class for errors a carer can fix; ``key`` names the translated reply."""
+
+    key = "error"
+
+
+class UnknownTimezoneError(DomainError):
+    """The carer typed a name that is not an IANA timezone."""
+
+    key = "unknown_timezone"
+
+
+class InvalidTimeError(DomainError):
+    """The carer typed something that is not a time of day."""
+
+    key = "invalid_time"
+
+
+class NoDaysChosenError(DomainError):
+    """A schedule needs at least one weekday."""
+
+    key = "no_days"
+
+
+class ReflectionTooLongError(DomainError):
+    """The reflection is longer than the bot keeps."""
+
+    key = "too_long"
+
+    def __init__(self, length: int, limit: int) -> None:
+        """Remember the sizes so the reply can state them."""
+        super().__init__(f"reflection of {length} characters exceeds {limit}")
+        self.length = length
+        self.limit = limit
+
+
+class EmptyReflectionError(DomainError):
+    """Whitespace only: nothing to keep."""
+
+    key = "empty_reflection"
+
+
+class TooLateTodayError(DomainError):
+    """A 'later today' snooze would land in the night."""
+
+    key = "too_late_today"

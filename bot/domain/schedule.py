@@ -1,0 +1,95 @@
+"""Calendar maths for prompt times: local wall-clock schedules that survive DST changes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bot.domain.errors import InvalidTimeError, NoDaysChosenError, TooLateTodayError, UnknownTimezoneError
+
+QUIET_WINDOW = timedelta(hours=2)
+LATER_TODAY_DELAY = timedelta(hours=3)
+LATEST_SNOOZE_LOCAL = time(21, 0)
+SHORTEST_SNOOZE = timedelta(minutes=30)
+DEFAULT_WEEKDAYS = frozenset({0, 2, 4})  # Monday, Wednesday, Friday: about three a week
+DEFAULT_TIME = time(19, 30)
+
+_TIME_PATTERN = re.compile(
+    r"^\s*(?P<hour>\d{1,2})(?:\s*[:.h]\s*(?P<minute>\d{2}))?\s*(?P<half>[ap]\.?\s*m\.?)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_local_time(text: str) -> time:
+    """Read a time of day typed by a carer: '9', '09:30', '21.15', '7pm', '7:30 a.m.'."""
+    match = _TIME_PATTERN.match(text)
+    if not match:
+        raise InvalidTimeError(text)
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    half = (match["half"] or "").lower()
+    if half:
+        if not 1 <= hour <= 12:
+            raise InvalidTimeError(text)
+        hour = hour % 12 + (12 if half.startswith("p") else 0)
+    if hour > 23 or minute > 59:
+        raise InvalidTimeError(text)
+    return time(hour, minute)
+
+
+def resolve_timezone(name: str) -> ZoneInfo:
+    """Return the IANA zone a carer named, ignoring case and spaces typed for underscores."""
+    wanted = name.strip().replace(" ", "_")
+    if not wanted:
+        raise UnknownTimezoneError(name)
+    matches = [zone for zone in available_timezones() if zone.casefold() == wanted.casefold()]
+    if not matches:
+        raise UnknownTimezoneError(name)
+    try:
+        return ZoneInfo(matches[0])
+    except (ZoneInfoNotFoundError, ValueError) as exc:  # pragma: no cover - listed zones load
+        raise UnknownTimezoneError(name) from exc
+
+
+def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """Return the UTC instant of a wall-clock time on a local date.
+
+    A time inside a spring-forward gap moves forward by the gap; a time repeated at fall-back
+    means its first occurrence. Either way each local date yields exactly one instant.
+    """
+    local = datetime.combine(day, at).replace(tzinfo=zone, fold=0)
+    return local.astimezone(UTC)
+
+
+def next_prompt_at(*, after: datetime, weekdays: Collection[int], at: time, zone: ZoneInfo) -> datetime:
+    """Return the first scheduled instant strictly after ``after`` (UTC in, UTC out)."""
+    if not weekdays:
+        raise NoDaysChosenError()
+    start = after.astimezone(zone).date()
+    for offset in range(8):
+        day = start + timedelta(days=offset)
+        if day.weekday() in weekdays:
+            candidate = local_to_utc(day, at, zone)
+            if candidate > after:
+                return candidate
+    raise AssertionError("a week always contains a chosen weekday")  # pragma: no cover
+
+
+def missed_quiet_window(*, due: datetime, now: datetime) -> bool:
+    """Tell whether a prompt is now too late to send: better skipped than sent at night."""
+    return now - due > QUIET_WINDOW
+
+
+def later_today(*, now: datetime, zone: ZoneInfo) -> datetime:
+    """Return the 'later today' snooze time: a few hours on, but never after the evening."""
+    latest = local_to_utc(now.astimezone(zone).date(), LATEST_SNOOZE_LOCAL, zone)
+    candidate = min(now + LATER_TODAY_DELAY, latest)
+    if candidate - now < SHORTEST_SNOOZE:
+        raise TooLateTodayError()
+    return candidate
+
+
+def tomorrow_at(*, now: datetime, at: time, zone: ZoneInfo) -> datetime:
+    """Return the carer's usual prompt time on the next local day."""
+    return local_to_utc(now.astimezone(zone).date() + timedelta(days=1), at, zone)

@@ -1,0 +1,1 @@
+"""Content packs: the schema, the loader that validates them, and the registry the bot reads."""

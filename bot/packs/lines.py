@@ -1,0 +1,57 @@
+"""Map TOML keys to the line they are written on, so errors read as ``file:line: message``."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+Key = tuple[str | int, ...]
+
+_ARRAY_TABLE = re.compile(r"^\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]")
+_TABLE = re.compile(r"^\[\s*([A-Za-z0-9_.-]+)\s*\]")
+_ASSIGNMENT = re.compile(r"^([A-Za-z0-9_.-]+)\s*=\s*(.*)$")
+
+
+class LineIndex:
+    """Remember where each table, array item and key of a TOML document starts."""
+
+    def __init__(self, text: str) -> None:
+        """Scan ``text`` once."""
+        self._lines: dict[Key, int] = {}
+        counters: defaultdict[Key, int] = defaultdict(int)
+        table: Key = ()
+        closing: str | None = None
+        for number, raw in enumerate(text.splitlines(), start=1):
+            line = raw.strip()
+            if closing:
+                closing = None if closing in line else closing
+                continue
+            if match := _ARRAY_TABLE.match(line):
+                name: Key = tuple(match[1].split("."))
+                table = (*name, counters[name])
+                counters[name] += 1
+            elif match := _TABLE.match(line):
+                table = tuple(match[1].split("."))
+            elif match := _ASSIGNMENT.match(line):
+                self._lines.setdefault((*table, *match[1].split(".")), number)
+                closing = _opens_multiline(match[2])
+                continue
+            else:
+                continue
+            self._lines.setdefault(table, number)
+
+    def line_of(self, key: Sequence[str | int]) -> int:
+        """Return the line of the longest known prefix of ``key``, or 1."""
+        for size in range(len(key), 0, -1):
+            found = self._lines.get(tuple(key[:size]))
+            if found is not None:
+                return found
+        return 1
+
+
+def _opens_multiline(value: str) -> str | None:
+    for delimiter in ('"""', "'''"):
+        if value.startswith(delimiter) and value.count(delimiter) == 1:
+            return delimiter
+    return None
