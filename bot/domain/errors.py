@@ -47,3 +47,15 @@ class TooLateTodayError(DomainError):
     """A 'later today' snooze would land in the night."""
 
     key = "too_late_today"
+
+
+class PromptClosedError(DomainError):
+    """The prompt behind a button was already answered, skipped or snoozed."""
+
+    key = "prompt_closed"
+
+
+class NotOnboardedError(DomainError):
+    """The carer has not finished /start yet."""
+
+    key = "not_onboarded"

@@ -1,0 +1,91 @@
+"""The composition root: the only place that builds the Application and wires services."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot import handlers
+from bot.config import Settings
+from bot.context import BotContext, BotData, Services
+from bot.handlers import texts
+from bot.handlers.errors import on_error
+from bot.i18n import DEFAULT_LOCALE, Catalogs
+from bot.packs.registry import ContentRegistry
+from bot.ports import Clock, SystemClock
+from bot.scheduling.jobs import plan_sweep
+from bot.scheduling.notifier import TelegramPromptNotifier
+from bot.services.assess import SuggestionEngine
+from bot.services.carers import CarerService
+from bot.services.inbox import InboxService
+from bot.services.journal import JournalService
+from bot.services.prompts import PromptService
+from bot.services.reflections import ReflectionService
+from bot.storage.db import Database, make_engine
+from bot.storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+SANDBOX_TOKEN = "123456:sandbox-token-not-used-on-any-network"  # noqa: S105 - not a secret
+
+BotApplication = Application[Any, BotContext, Any, Any, BotData, Any]
+
+
+def build_application(
+    settings: Settings, *, request: BaseRequest | None = None, clock: Clock | None = None
+) -> BotApplication:
+    """Load content, migrate the database, wire services and register handlers."""
+    clock = clock or SystemClock()
+    content = ContentRegistry.load(settings.content_dir)  # refuses to start on invalid packs
+    catalogs = Catalogs.load(settings.locales_dir)
+    db = Database(make_engine(settings.database_url))
+    upgrade(db.engine)
+    token = settings.bot_token.get_secret_value() if settings.bot_token else SANDBOX_TOKEN
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_file_url)
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
+        .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .post_init(on_startup)
+        .post_shutdown(on_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app: BotApplication = builder.build()
+    engine = SuggestionEngine(content)
+    reflections = ReflectionService(db, content, clock, engine)
+    app.bot_data.services = Services(
+        db=db, content=content, catalogs=catalogs, engine=engine,
+        carers=CarerService(db, clock, catalogs),
+        prompts=PromptService(db, content, clock,
+                              TelegramPromptNotifier(app.bot, catalogs, content)),
+        inbox=InboxService(db, clock, reflections),
+        journal=JournalService(db, content, clock),
+    )
+    app.bot_data.dev_chat_id = settings.dev_chat_id
+    app.bot_data.sweep_interval = settings.sweep_interval_seconds
+    handlers.register(app)
+    app.add_error_handler(on_error)  # type: ignore[arg-type]
+    return app
+
+
+async def on_startup(app: BotApplication) -> None:
+    """Register the command menu per language and plan the sweep from the database."""
+    services = app.bot_data.services
+    for locale in services.catalogs.locales:
+        t = services.catalogs.get(locale)
+        commands = [BotCommand(name, description)
+                    for name, description in texts.command_descriptions(t)]
+        await app.bot.set_my_commands(
+            commands, language_code=None if locale == DEFAULT_LOCALE else locale)
+    plan_sweep(app, app.bot_data.sweep_interval)
+
+
+async def on_shutdown(app: BotApplication) -> None:
+    """Release database connections."""
+    app.bot_data.services.db.dispose()

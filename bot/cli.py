@@ -1,0 +1,140 @@
+"""Command line: run | chat | packs check | suggest | db upgrade."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import Settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments and run one subcommand; return the exit code."""
+    args = _parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    run = commands.add_parser("run", help="run the bot with long polling (needs BOT_TOKEN)")
+    run.set_defaults(handler=_run)
+    chat = commands.add_parser("chat", help="try the bot in this terminal: no token, no network")
+    chat.add_argument("--language", default=None, help="Telegram language code, e.g. es")
+    chat.set_defaults(handler=_chat)
+    packs = commands.add_parser("packs", help="content pack tools")
+    packs_commands = packs.add_subparsers(required=True, metavar="ACTION")
+    check = packs_commands.add_parser("check", help="validate content packs")
+    check.add_argument("directory", nargs="?", type=Path, default=None)
+    check.set_defaults(handler=_packs_check)
+    suggest = commands.add_parser("suggest", help="print the reply the bot would give, as JSON")
+    suggest.add_argument("--locale", required=True)
+    suggest.add_argument("--dimension", default=None)
+    suggest.add_argument("text")
+    suggest.set_defaults(handler=_suggest)
+    db = commands.add_parser("db", help="database tools")
+    db_commands = db.add_subparsers(required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="apply schema migrations").set_defaults(
+        handler=_db_upgrade)
+    return parser
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs request URLs, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def _run(_args: argparse.Namespace) -> int:
+    from bot.app import build_application
+
+    settings = Settings()
+    if settings.bot_token is None:
+        print("BOT_TOKEN is not set. To try the bot without Telegram: python -m bot chat",
+              file=sys.stderr)
+        return 2
+    _configure_logging(settings)
+    build_application(settings).run_polling(allowed_updates=["message", "callback_query"])
+    return 0
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from bot.sandbox.chat import feed_stdin, run_chat
+
+    settings = Settings()
+    logging.basicConfig(level=logging.WARNING)
+
+    async def session() -> None:
+        lines: asyncio.Queue[str | None] = asyncio.Queue()
+        feed_stdin(lines)
+        await run_chat(settings, language=args.language, lines=lines,
+                       echo=not sys.stdin.isatty())
+
+    asyncio.run(session())
+    return 0
+
+
+def _packs_check(args: argparse.Namespace) -> int:
+    from bot.packs.loader import ContentError
+    from bot.packs.registry import ContentRegistry
+
+    directory = args.directory or Settings().content_dir
+    try:
+        registry = ContentRegistry.load(directory)
+    except ContentError as error:
+        for issue in error.issues:
+            print(issue, file=sys.stderr)
+        print(f"{len(error.issues)} problem(s) found in {directory}", file=sys.stderr)
+        return 1
+    prompts = sum(len(group) for group in registry.prompts.values())
+    suggestions = sum(len(group) for group in registry.suggestions.values())
+    print(f"{directory}: OK ({prompts} prompts, {suggestions} suggestions, "
+          f"locales {', '.join(registry.locales)})")
+    return 0
+
+
+def _suggest(args: argparse.Namespace) -> int:
+    from bot.domain.model import Dimension
+    from bot.packs.registry import ContentRegistry
+    from bot.services.assess import SuggestionEngine
+
+    registry = ContentRegistry.load(Settings().content_dir)
+    if args.locale not in registry.locales:
+        print(f"unknown locale {args.locale!r}; packs have {', '.join(registry.locales)}",
+              file=sys.stderr)
+        return 2
+    try:
+        dimension = Dimension(args.dimension) if args.dimension else None
+    except ValueError:
+        print(f"unknown dimension {args.dimension!r}; use one of "
+              f"{', '.join(d.value for d in Dimension)}", file=sys.stderr)
+        return 2
+    assessment = SuggestionEngine(registry).assess(
+        args.text, locale=args.locale, dimension=dimension, age_band=None, role=None)
+    if assessment.risk is not None:
+        result = {"safeguarding": assessment.risk.value,
+                  "emergency_number": assessment.contacts.emergency_number}
+    elif assessment.suggestion is not None:
+        result = {"id": assessment.suggestion.id,
+                  "dimension": assessment.suggestion.dimension.value,
+                  "text": assessment.suggestion.texts[args.locale]}
+    else:
+        result = {}
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _db_upgrade(_args: argparse.Namespace) -> int:
+    from bot.storage.db import make_engine
+    from bot.storage.migrate import upgrade
+
+    settings = Settings()
+    upgrade(make_engine(settings.database_url))
+    print("database is up to date")
+    return 0

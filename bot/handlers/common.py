@@ -1,0 +1,78 @@
+"""/start, /help and /language, plus helpers every journey uses."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+from telegram.ext import Application, CommandHandler
+
+from bot.context import BotContext
+from bot.domain.errors import DomainError
+from bot.handlers import keyboards, texts
+from bot.i18n import Translator
+
+
+def user_id(update: Update) -> int:
+    """Return the id of the Telegram user behind an update."""
+    assert update.effective_user is not None
+    return update.effective_user.id
+
+
+def message(update: Update) -> Message:
+    """Return the message of a message update."""
+    assert update.effective_message is not None
+    return update.effective_message
+
+
+async def translator_for(update: Update, context: BotContext) -> Translator:
+    """Use the carer's chosen language, else Telegram's language code, else English."""
+    carer = await context.services.carers.find(user_id(update))
+    if carer is not None:
+        return context.t(carer.locale)
+    user = update.effective_user
+    return context.t(context.services.catalogs.negotiate(user.language_code if user else None))
+
+
+async def reply_error(update: Update, context: BotContext, error: DomainError) -> None:
+    """Explain a fixable problem in the carer's language."""
+    t = await translator_for(update, context)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await message(update).reply_text(texts.domain_error(t, error))
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """Begin onboarding, or welcome back a carer whose answers are kept."""
+    user = update.effective_user
+    assert user is not None and update.effective_chat is not None
+    view = await context.services.carers.start(
+        telegram_user_id=user.id, chat_id=update.effective_chat.id,
+        language_code=user.language_code)
+    t = context.t(view.locale)
+    if view.onboarded:
+        await message(update).reply_text(texts.resumed(t, view),
+                                         reply_markup=keyboards.settings_menu(t))
+        return
+    await message(update).reply_text(
+        texts.welcome(t),
+        reply_markup=keyboards.languages(keyboards.ONBOARDING, context.services.catalogs.locales))
+
+
+async def show_help(update: Update, context: BotContext) -> None:
+    """List the commands."""
+    t = await translator_for(update, context)
+    await message(update).reply_text(texts.help_text(t))
+
+
+async def choose_language(update: Update, context: BotContext) -> None:
+    """Offer the shipped languages."""
+    t = await translator_for(update, context)
+    await message(update).reply_text(
+        texts.language_prompt(t),
+        reply_markup=keyboards.languages(keyboards.SETTINGS, context.services.catalogs.locales))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Add the common commands."""
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CommandHandler("help", show_help))
+    app.add_handler(CommandHandler("language", choose_language))

@@ -1,0 +1,180 @@
+"""Onboarding and /settings: one stateless button flow, answers saved at every step.
+
+Every button carries its flow ("ob" onboarding, "set" settings), so no conversation state
+lives in memory: a restart or another worker process can take the next tap.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.context import BotContext
+from bot.domain.errors import DomainError
+from bot.domain.model import AgeBand, Role
+from bot.handlers import keyboards, texts
+from bot.handlers.common import message, reply_error, user_id
+from bot.i18n import Translator
+from bot.services.carers import CarerService
+from bot.services.views import CarerView
+
+NEXT_STEP = {"language": "role", "role": "ages", "ages": "days", "days": "time",
+             "time": "timezone", "timezone": "privacy"}
+Rendered = tuple[str, InlineKeyboardMarkup | None]
+
+
+def render_step(t: Translator, step: str, flow: str, view: CarerView,
+                locales: tuple[str, ...]) -> Rendered:
+    """Return the question and buttons of one step."""
+    match step:
+        case "language":
+            return texts.language_prompt(t), keyboards.languages(flow, locales)
+        case "role":
+            return texts.ask_role(t), keyboards.roles(t, flow)
+        case "ages":
+            return texts.ask_age_band(t), keyboards.age_bands(t, flow)
+        case "days":
+            return texts.ask_days(t, view), keyboards.weekdays(t, flow, view)
+        case "time":
+            return texts.ask_time(t), keyboards.times(t, flow)
+        case "timezone":
+            return texts.ask_timezone(t), keyboards.timezones(t, flow)
+        case "privacy":
+            return texts.privacy_notice(t), keyboards.privacy(t)
+    return texts.settings_summary(t, view), keyboards.settings_menu(t)
+
+
+def after(step: str, flow: str, view: CarerView, t: Translator, locales: tuple[str, ...]
+          ) -> Rendered:
+    """Render what follows an answered step: the next question, or the settings summary."""
+    if flow == keyboards.ONBOARDING and not view.onboarded:
+        return render_step(t, NEXT_STEP.get(step, "summary"), flow, view, locales)
+    return render_step(t, "summary", flow, view, locales)
+
+
+async def apply_choice(update: Update, context: BotContext, action: str, arg: str, flow: str
+                       ) -> Rendered | None:
+    """Save one tapped answer and return what to show next (None: nothing changes)."""
+    carers = context.services.carers
+    uid = user_id(update)
+    locales = context.services.catalogs.locales
+    step = {"lang": "language", "role": "role", "age": "ages", "day": "days", "days": "days",
+            "time": "time", "tz": "timezone", "ask": arg}.get(action)
+    if step is None:
+        return None
+    if action == "ask":
+        view = await carers.require(uid)
+        return render_step(context.t(view.locale), step, flow, view, locales)
+    if arg == "type":
+        view = await carers.await_input(uid, f"{step}:{flow}")
+        t = context.t(view.locale)
+        return (texts.ask_typed_time(t) if step == "time" else texts.ask_typed_timezone(t)), None
+    view = await _save(carers, uid, action, arg)
+    t = context.t(view.locale)
+    if action == "day":
+        return render_step(t, "days", flow, view, locales)
+    return after(step, flow, view, t, locales)
+
+
+async def _save(carers: CarerService, uid: int, action: str, arg: str) -> CarerView:
+    if action == "lang":
+        return await carers.set_locale(uid, arg)
+    if action == "role":
+        return await carers.set_role(uid, Role(arg))
+    if action == "age":
+        return await carers.set_age_band(uid, AgeBand(arg))
+    if action == "day":
+        return await carers.toggle_weekday(uid, int(arg))
+    if action == "time":
+        return await carers.set_time(uid, arg)
+    if action == "tz":
+        return await carers.set_timezone(uid, arg)
+    return await carers.require(uid)
+
+
+async def tap(update: Update, context: BotContext) -> None:
+    """Handle any onboarding or settings button."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    callback = keyboards.decode(query.data)
+    flow = callback.feature.removeprefix("cfg")
+    try:
+        if callback.action == "privacy":
+            await finish(update, context)
+            return
+        rendered = await apply_choice(update, context, callback.action, callback.arg, flow)
+    except DomainError as error:
+        await reply_error(update, context, error)
+        return
+    await query.answer()
+    if rendered is not None:
+        text, markup = rendered
+        await query.edit_message_text(text, reply_markup=markup)
+
+
+async def finish(update: Update, context: BotContext) -> None:
+    """End onboarding: start the schedule and confirm it."""
+    query = update.callback_query
+    assert query is not None
+    view = await context.services.carers.finish_onboarding(user_id(update))
+    t = context.t(view.locale)
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await message(update).reply_text(texts.onboarding_done(t, view, context.services.content))
+
+
+async def show_settings(update: Update, context: BotContext) -> None:
+    """Show every answer with buttons to change each."""
+    try:
+        view = await context.services.carers.require(user_id(update))
+    except DomainError as error:
+        await reply_error(update, context, error)
+        return
+    t = context.t(view.locale)
+    await message(update).reply_text(texts.settings_summary(t, view),
+                                     reply_markup=keyboards.settings_menu(t))
+
+
+async def share_location(update: Update, context: BotContext) -> None:
+    """Set the timezone from a shared location; the coordinates themselves are not stored."""
+    location = message(update).location
+    assert location is not None
+    try:
+        view = await context.services.carers.set_timezone_from_location(
+            user_id(update), latitude=location.latitude, longitude=location.longitude)
+    except DomainError as error:
+        await reply_error(update, context, error)
+        return
+    t = context.t(view.locale)
+    flow = keyboards.SETTINGS if view.onboarded else keyboards.ONBOARDING
+    text, markup = after("timezone", flow, view, t, context.services.catalogs.locales)
+    await message(update).reply_text(text, reply_markup=markup)
+
+
+async def pause(update: Update, context: BotContext) -> None:
+    """Stop scheduled prompts."""
+    try:
+        view = await context.services.carers.set_paused(user_id(update), paused=True)
+    except DomainError as error:
+        await reply_error(update, context, error)
+        return
+    await message(update).reply_text(texts.paused(context.t(view.locale)))
+
+
+async def resume(update: Update, context: BotContext) -> None:
+    """Restart scheduled prompts from now."""
+    try:
+        view = await context.services.carers.set_paused(user_id(update), paused=False)
+    except DomainError as error:
+        await reply_error(update, context, error)
+        return
+    await message(update).reply_text(texts.resumed(context.t(view.locale), view))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Add the onboarding and settings handlers."""
+    app.add_handler(CallbackQueryHandler(tap, pattern=r"^cfg(ob|set):"))
+    app.add_handler(CommandHandler("settings", show_settings))
+    app.add_handler(CommandHandler("pause", pause))
+    app.add_handler(CommandHandler("resume", resume))
+    app.add_handler(MessageHandler(filters.LOCATION, share_location))

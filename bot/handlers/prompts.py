@@ -1,0 +1,55 @@
+"""/prompt and the Answer, Later today, Tomorrow and Skip buttons under every prompt."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.context import BotContext
+from bot.domain.errors import DomainError
+from bot.handlers import keyboards, texts
+from bot.handlers.common import message, reply_error, user_id
+
+
+async def prompt_now(update: Update, context: BotContext) -> None:
+    """Send a prompt straight away; it arrives like a scheduled one, with its buttons."""
+    try:
+        await context.services.prompts.prompt_now(user_id(update))
+    except DomainError as error:
+        await reply_error(update, context, error)
+
+
+async def act_on_prompt(update: Update, context: BotContext) -> None:
+    """Answer, snooze or skip the prompt whose button was tapped."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    callback = keyboards.decode(query.data)
+    prompts = context.services.prompts
+    uid, delivery_id = user_id(update), int(callback.arg)
+    try:
+        if callback.action == "answer":
+            view, prompt = await prompts.begin_answer(uid, delivery_id)
+            t = context.t(view.locale)
+            reply = texts.answer_invitation(t, prompt.texts[t.locale] if prompt else None)
+        elif callback.action in ("later", "tomorrow"):
+            outcome = await prompts.snooze(uid, delivery_id, "later" if callback.action == "later"
+                                           else "tomorrow")
+            t = context.t(outcome.carer.locale)
+            reply = texts.snoozed(t, t.datetime(outcome.due_at, outcome.carer.timezone or "UTC"))
+        else:
+            view = await prompts.skip(uid, delivery_id)
+            t = context.t(view.locale)
+            reply = texts.skipped(t)
+    except DomainError as error:
+        await reply_error(update, context, error)
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await message(update).reply_text(reply)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Add the prompt handlers."""
+    app.add_handler(CommandHandler("prompt", prompt_now))
+    app.add_handler(CallbackQueryHandler(act_on_prompt,
+                                         pattern=r"^prompt:(answer|later|tomorrow|skip):\d+$"))

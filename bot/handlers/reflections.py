@@ -1,0 +1,54 @@
+"""Typed text (a reflection, or an answer the bot asked for) and everything that is not text."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, MessageHandler, filters
+
+from bot.context import BotContext
+from bot.domain.errors import DomainError
+from bot.handlers import texts
+from bot.handlers.common import message, reply_error, translator_for, user_id
+from bot.handlers.onboarding import after
+from bot.services.inbox import SettingAnswered, SettingRejected
+from bot.services.reflections import IncomingText
+
+NOT_TEXT = (filters.VOICE | filters.AUDIO | filters.PHOTO | filters.Sticker.ALL
+            | filters.Document.ALL | filters.VIDEO | filters.VIDEO_NOTE | filters.ANIMATION
+            | filters.CONTACT | filters.POLL)
+
+
+async def receive_text(update: Update, context: BotContext) -> None:
+    """Store a reflection and reply, or take a typed timezone or time."""
+    msg = message(update)
+    assert msg.text is not None
+    incoming = IncomingText(
+        telegram_user_id=user_id(update), message_id=msg.message_id, text=msg.text,
+        reply_to_message_id=msg.reply_to_message.message_id if msg.reply_to_message else None)
+    try:
+        result = await context.services.inbox.receive_text(incoming)
+    except DomainError as error:
+        await reply_error(update, context, error)
+        return
+    t = context.t(result.carer.locale)
+    if isinstance(result, SettingRejected):
+        await msg.reply_text(texts.domain_error(t, result.error))
+        return
+    if isinstance(result, SettingAnswered):
+        text, markup = after(result.field, result.flow, result.carer, t,
+                             context.services.catalogs.locales)
+        await msg.reply_text(text, reply_markup=markup)
+        return
+    await msg.reply_text(texts.reflection_reply(t, result.assessment))
+
+
+async def refuse_non_text(update: Update, context: BotContext) -> None:
+    """Explain kindly that only text is kept; nothing from the upload is stored."""
+    t = await translator_for(update, context)
+    await message(update).reply_text(texts.non_text(t))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Add the text and non-text handlers; they go last so commands win."""
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, receive_text))
+    app.add_handler(MessageHandler(NOT_TEXT, refuse_non_text))

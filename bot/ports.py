@@ -1,0 +1,72 @@
+"""Protocols for side effects, so services run the same against Telegram, the sandbox or fakes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Tell the time; tests and the sandbox move it by hand."""
+
+    def now(self) -> datetime:
+        """Return the current timezone-aware instant."""
+        ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def now(self) -> datetime:
+        """Return the current instant in UTC."""
+        return datetime.now(UTC)
+
+
+class ManualClock:
+    """A clock that only moves when told to; used by tests and the sandbox's ``:wait``."""
+
+    def __init__(self, start: datetime) -> None:
+        """Start at ``start`` (timezone-aware)."""
+        self._now = start
+
+    def now(self) -> datetime:
+        """Return the frozen instant."""
+        return self._now
+
+    def advance(self, delta: timedelta) -> None:
+        """Move time forward."""
+        self._now += delta
+
+    def set(self, instant: datetime) -> None:
+        """Jump to an instant."""
+        self._now = instant
+
+
+@dataclass(frozen=True)
+class PromptMessage:
+    """Everything needed to put one prompt in front of a carer."""
+
+    chat_id: int
+    locale: str
+    delivery_id: int
+    prompt_id: str
+    dimension: str
+    snoozed: bool = False
+
+
+class DeliveryFailedError(Exception):
+    """Sending failed; ``transient`` says whether trying again later may work."""
+
+    def __init__(self, reason: str, *, transient: bool) -> None:
+        """Record why, and whether to retry."""
+        super().__init__(reason)
+        self.transient = transient
+
+
+class PromptNotifier(Protocol):
+    """Send a prompt to a chat and return the id of the message that carries it."""
+
+    async def send_prompt(self, message: PromptMessage) -> int:
+        """Send, raising DeliveryFailedError when Telegram refuses or is unreachable."""
+        ...

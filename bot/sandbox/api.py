@@ -1,0 +1,146 @@
+"""LocalBotApi: a recording ``telegram.request.BaseRequest`` that answers like the Bot API."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.error import NetworkError
+from telegram.request import BaseRequest, RequestData
+
+BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Secure Base", "username": "securebase_bot",
+            "can_join_groups": False, "can_read_all_group_messages": False,
+            "supports_inline_queries": False}
+FIXED_DATE = 1_700_000_000
+
+
+@dataclass
+class ApiCall:
+    """One recorded Bot API call."""
+
+    method: str
+    params: dict[str, Any]
+    files: dict[str, bytes] = field(default_factory=dict)
+    message_id: int | None = None
+
+    @property
+    def text(self) -> str:
+        """Return the text or caption the call showed the user."""
+        return str(self.params.get("text") or self.params.get("caption") or "")
+
+    @property
+    def buttons(self) -> list[tuple[str, str]]:
+        """Return (label, callback data) of every inline button."""
+        markup = self.params.get("reply_markup") or {}
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        return [(button["text"], button.get("callback_data", ""))
+                for row in markup.get("inline_keyboard", []) for button in row]
+
+
+Listener = Callable[[ApiCall], None]
+
+
+class MessageIds:
+    """Message ids are per chat and shared by both directions, as in Telegram."""
+
+    def __init__(self) -> None:
+        """Start every chat at 1."""
+        self._last: dict[int, int] = {}
+
+    def next(self, chat_id: int) -> int:
+        """Return the next id in a chat."""
+        self._last[chat_id] = self._last.get(chat_id, 0) + 1
+        return self._last[chat_id]
+
+
+class LocalBotApi(BaseRequest):
+    """Answer Bot API methods locally, record every call, and optionally fail on demand."""
+
+    def __init__(self, *, listener: Listener | None = None, ids: MessageIds | None = None) -> None:
+        """Record into ``calls``; ``listener`` sees each call as it happens (the sandbox prints)."""
+        self.calls: list[ApiCall] = []
+        self.ids = ids or MessageIds()
+        self._listener = listener
+        self._failures: list[tuple[str, int, str]] = []
+        self._network_failures = 0
+
+    @property
+    def read_timeout(self) -> float | None:
+        """No network, so no timeout."""
+        return None
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    def fail_next(self, method: str, *, status: int, description: str) -> None:
+        """Make the next call of ``method`` return a Bot API error."""
+        self._failures.append((method, status, description))
+
+    def drop_connection_next(self, times: int = 1) -> None:
+        """Make the next calls raise a network error, as if Telegram were unreachable."""
+        self._network_failures += times
+
+    def sent(self, method: str = "sendMessage") -> list[ApiCall]:
+        """Return the recorded calls of one method."""
+        return [call for call in self.calls if call.method == method]
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         read_timeout: Any = None, write_timeout: Any = None,
+                         connect_timeout: Any = None, pool_timeout: Any = None
+                         ) -> tuple[int, bytes]:
+        """Record the call and return what the Bot API would."""
+        endpoint = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        files = {name: _content(part) for name, part in
+                 (request_data.multipart_data.items() if request_data and
+                  request_data.contains_files else [])}
+        if self._network_failures and endpoint != "getUpdates":
+            self._network_failures -= 1
+            raise NetworkError("sandbox: connection dropped")
+        for index, (method_name, status, description) in enumerate(self._failures):
+            if method_name == endpoint:
+                del self._failures[index]
+                return status, json.dumps({"ok": False, "error_code": status,
+                                           "description": description}).encode()
+        call = ApiCall(endpoint, params, files)
+        result = self._result(call)
+        if endpoint != "getUpdates":
+            self.calls.append(call)
+            if self._listener:
+                self._listener(call)
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def _result(self, call: ApiCall) -> Any:
+        if call.method == "getMe":
+            return BOT_USER
+        if call.method == "getUpdates":
+            return []
+        if call.method in {"sendMessage", "sendDocument", "editMessageText",
+                           "editMessageReplyMarkup"}:
+            return self._message(call)
+        return True
+
+    def _message(self, call: ApiCall) -> dict[str, Any]:
+        chat_id = int(call.params.get("chat_id", 0))
+        message_id = (int(call.params["message_id"]) if "message_id" in call.params
+                      else self.ids.next(chat_id))
+        call.message_id = message_id
+        result: dict[str, Any] = {"message_id": message_id, "date": FIXED_DATE,
+                                  "chat": {"id": chat_id, "type": "private"}, "from": BOT_USER}
+        if call.method == "sendDocument":
+            result["document"] = {"file_id": f"doc{message_id}", "file_unique_id": f"u{message_id}"}
+        else:
+            result["text"] = call.text
+        return result
+
+
+def _content(part: Any) -> bytes:
+    """Return the bytes of a multipart entry: (filename, content, mimetype)."""
+    content = part[1] if isinstance(part, tuple) else part
+    return content if isinstance(content, bytes) else bytes(content.read())

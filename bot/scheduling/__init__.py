@@ -1,0 +1,1 @@
+"""The periodic sweep on PTB's JobQueue and the Telegram side of sending prompts."""

@@ -1,0 +1,162 @@
+"""Onboarding and settings: create a carer, change any answer, pause and resume."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import time
+from functools import cache
+
+from timezonefinder import TimezoneFinder
+
+from bot.domain.errors import NoDaysChosenError, NotOnboardedError, UnknownTimezoneError
+from bot.domain.model import AgeBand, Role
+from bot.domain.schedule import next_prompt_at, parse_local_time, resolve_timezone
+from bot.i18n import Catalogs
+from bot.ports import Clock
+from bot.storage import repositories as repo
+from bot.storage.db import Database
+from bot.storage.models import Carer
+from bot.services.views import CarerView, format_weekdays, parse_weekdays
+
+Mutation = Callable[[Carer], None]
+
+
+@cache
+def _timezone_finder() -> TimezoneFinder:
+    return TimezoneFinder()
+
+
+def reschedule(carer: Carer, clock: Clock) -> None:
+    """Recompute the next prompt time from the carer's answers; None while paused."""
+    if carer.onboarded_at is None or carer.paused or carer.timezone is None:
+        carer.next_prompt_at = None
+        return
+    carer.next_prompt_at = next_prompt_at(
+        after=clock.now(),
+        weekdays=parse_weekdays(carer.weekdays),
+        at=time.fromisoformat(carer.prompt_time),
+        zone=resolve_timezone(carer.timezone),
+    )
+
+
+class CarerService:
+    """Change what the bot knows about a carer; the schedule follows every change."""
+
+    def __init__(self, db: Database, clock: Clock, catalogs: Catalogs) -> None:
+        """Wire the database, the clock and the shipped locales."""
+        self._db = db
+        self._clock = clock
+        self._catalogs = catalogs
+
+    async def start(self, *, telegram_user_id: int, chat_id: int, language_code: str | None
+                    ) -> CarerView:
+        """Return the carer, creating them on first contact; existing answers are kept."""
+        def work(session: repo.Session) -> CarerView:
+            carer = repo.get_carer_by_telegram_id(session=session, telegram_user_id=telegram_user_id)
+            if carer is None:
+                carer = repo.create_carer(session=session, telegram_user_id=telegram_user_id,
+                                          chat_id=chat_id,
+                                          locale=self._catalogs.negotiate(language_code))
+            carer.chat_id = chat_id
+            carer.awaiting = None
+            return CarerView.of(carer)
+        return await self._db.run(work)
+
+    async def find(self, telegram_user_id: int) -> CarerView | None:
+        """Return the carer if they have started the bot."""
+        def work(session: repo.Session) -> CarerView | None:
+            carer = repo.get_carer_by_telegram_id(session=session, telegram_user_id=telegram_user_id)
+            return CarerView.of(carer) if carer else None
+        return await self._db.run(work)
+
+    async def require(self, telegram_user_id: int) -> CarerView:
+        """Return the carer, or raise NotOnboardedError if they never sent /start."""
+        view = await self.find(telegram_user_id)
+        if view is None:
+            raise NotOnboardedError()
+        return view
+
+    async def update(self, telegram_user_id: int, mutate: Mutation) -> CarerView:
+        """Apply one change and reschedule, in one transaction."""
+        def work(session: repo.Session) -> CarerView:
+            carer = repo.get_carer_by_telegram_id(session=session, telegram_user_id=telegram_user_id)
+            if carer is None:
+                raise NotOnboardedError()
+            mutate(carer)
+            reschedule(carer, self._clock)
+            return CarerView.of(carer)
+        return await self._db.run(work)
+
+    async def set_locale(self, telegram_user_id: int, locale: str) -> CarerView:
+        """Switch the carer's language to a shipped locale."""
+        chosen = locale if locale in self._catalogs.locales else self._catalogs.negotiate(locale)
+        return await self.update(telegram_user_id, lambda carer: setattr(carer, "locale", chosen))
+
+    async def set_role(self, telegram_user_id: int, role: Role) -> CarerView:
+        """Record the kind of care the carer gives."""
+        return await self.update(telegram_user_id, lambda carer: setattr(carer, "role", role.value))
+
+    async def set_age_band(self, telegram_user_id: int, band: AgeBand) -> CarerView:
+        """Record the age band of the children cared for."""
+        return await self.update(telegram_user_id,
+                                 lambda carer: setattr(carer, "age_band", band.value))
+
+    async def toggle_weekday(self, telegram_user_id: int, weekday: int) -> CarerView:
+        """Add or remove one prompt day; the last day cannot be removed."""
+        def mutate(carer: Carer) -> None:
+            days = set(parse_weekdays(carer.weekdays)) ^ {weekday % 7}
+            if not days:
+                raise NoDaysChosenError()
+            carer.weekdays = format_weekdays(frozenset(days))
+        return await self.update(telegram_user_id, mutate)
+
+    async def set_time(self, telegram_user_id: int, typed: str) -> CarerView:
+        """Set the local prompt time from a button value or typed text."""
+        chosen = parse_local_time(typed)
+        return await self.update(telegram_user_id, lambda carer: _set_time(carer, chosen))
+
+    async def set_timezone(self, telegram_user_id: int, name: str) -> CarerView:
+        """Set the timezone from an IANA name, as picked or typed."""
+        zone = resolve_timezone(name)
+        return await self.update(telegram_user_id, lambda carer: _set_zone(carer, zone.key))
+
+    async def set_timezone_from_location(
+        self, telegram_user_id: int, *, latitude: float, longitude: float
+    ) -> CarerView:
+        """Set the timezone of a shared location."""
+        name = await asyncio.to_thread(
+            lambda: _timezone_finder().timezone_at(lng=longitude, lat=latitude)
+        )
+        if not name or name.startswith("Etc/"):
+            raise UnknownTimezoneError(f"{latitude},{longitude}")
+        return await self.set_timezone(telegram_user_id, name)
+
+    async def await_input(self, telegram_user_id: int, what: str | None) -> CarerView:
+        """Remember which typed answer the carer's next message is."""
+        return await self.update(telegram_user_id, lambda carer: setattr(carer, "awaiting", what))
+
+    async def finish_onboarding(self, telegram_user_id: int) -> CarerView:
+        """Mark the privacy notice read and start the schedule."""
+        def mutate(carer: Carer) -> None:
+            if carer.onboarded_at is None:
+                carer.onboarded_at = self._clock.now()
+        return await self.update(telegram_user_id, mutate)
+
+    async def set_paused(self, telegram_user_id: int, *, paused: bool) -> CarerView:
+        """Stop or restart scheduled prompts; resuming plans from now, with no backlog."""
+        def mutate(carer: Carer) -> None:
+            if carer.onboarded_at is None:
+                raise NotOnboardedError()
+            carer.paused = paused
+        return await self.update(telegram_user_id, mutate)
+
+
+def _set_time(carer: Carer, chosen: time) -> None:
+    carer.prompt_time = chosen.strftime("%H:%M")
+    carer.awaiting = None
+
+
+def _set_zone(carer: Carer, name: str) -> None:
+    carer.timezone = name
+    carer.awaiting = None

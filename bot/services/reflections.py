@@ -1,0 +1,110 @@
+"""Store a carer's reflection exactly once and answer it with a suggestion or a signpost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.domain.model import Dimension, RiskLevel
+from bot.domain.reflection import clean_reflection
+from bot.packs.registry import ContentRegistry
+from bot.ports import Clock
+from bot.services.assess import SuggestionEngine
+from bot.services.views import Assessment, CarerView, ReflectionOutcome
+from bot.storage import repositories as repo
+from bot.storage.db import Database
+from bot.storage.models import Carer, PromptDelivery, Reflection
+
+OPEN_PROMPT_WINDOW = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class IncomingText:
+    """A text message from Telegram, reduced to what the service needs."""
+
+    telegram_user_id: int
+    message_id: int
+    text: str
+    reply_to_message_id: int | None = None
+
+
+class ReflectionService:
+    """Keep reflections and choose the reply."""
+
+    def __init__(self, db: Database, content: ContentRegistry, clock: Clock,
+                 engine: SuggestionEngine) -> None:
+        """Wire storage, packs, time and the suggestion engine."""
+        self._db = db
+        self._content = content
+        self._clock = clock
+        self._engine = engine
+
+    def record(self, session: repo.Session, carer: Carer, incoming: IncomingText
+               ) -> ReflectionOutcome:
+        """Store the reflection (once per Telegram message) and decide the reply."""
+        assert carer.id is not None
+        existing = repo.get_reflection_by_message(session=session, carer_id=carer.id,
+                                                  message_id=incoming.message_id)
+        if existing is not None:
+            return self._replay(carer, existing)
+        text = clean_reflection(incoming.text)
+        delivery = self._find_prompt(session, carer, incoming)
+        dimension = Dimension(delivery.dimension) if delivery else None
+        view = CarerView.of(carer)
+        assessment = self._engine.assess(
+            text,
+            locale=carer.locale,
+            dimension=dimension,
+            age_band=view.age_band,
+            role=view.role,
+            last_given=repo.last_suggestion_id(session=session, carer_id=carer.id),
+            given_counts=repo.suggestion_counts(session=session, carer_id=carer.id),
+            salt=str(carer.id),
+        )
+        repo.add_reflection(session=session, reflection=Reflection(
+            carer_id=carer.id,
+            delivery_id=delivery.id if delivery else None,
+            prompt_id=delivery.prompt_id if delivery else None,
+            dimension=dimension.value if dimension else None,
+            text=text,
+            locale=carer.locale,
+            telegram_message_id=incoming.message_id,
+            suggestion_id=assessment.suggestion.id if assessment.suggestion else None,
+            risk_level=assessment.risk.value if assessment.risk else None,
+            created_at=self._clock.now(),
+        ))
+        if delivery is not None:
+            delivery.status = "answered"
+        carer.awaiting = None
+        return ReflectionOutcome(carer=view, assessment=assessment, dimension=dimension)
+
+    def _find_prompt(self, session: repo.Session, carer: Carer, incoming: IncomingText
+                     ) -> PromptDelivery | None:
+        """Link to the prompt replied to, the one whose Answer button was pressed, or the latest."""
+        assert carer.id is not None
+        candidates: list[PromptDelivery | None] = []
+        if incoming.reply_to_message_id is not None:
+            candidates.append(repo.get_delivery_by_message(
+                session=session, carer_id=carer.id, message_id=incoming.reply_to_message_id))
+        if carer.awaiting and carer.awaiting.startswith("reflection:"):
+            candidates.append(repo.get_delivery(
+                session=session, delivery_id=int(carer.awaiting.split(":", 1)[1])))
+        candidates.append(repo.latest_open_delivery(
+            session=session, carer_id=carer.id, since=self._clock.now() - OPEN_PROMPT_WINDOW))
+        for delivery in candidates:
+            if delivery is not None and delivery.carer_id == carer.id and delivery.status == "sent":
+                return delivery
+        return None
+
+    def _replay(self, carer: Carer, reflection: Reflection) -> ReflectionOutcome:
+        """Answer a redelivered update with the reply already chosen, storing nothing new."""
+        suggestion = (self._content.suggestion(reflection.suggestion_id)
+                      if reflection.suggestion_id else None)
+        assessment = Assessment(
+            risk=RiskLevel(reflection.risk_level) if reflection.risk_level else None,
+            suggestion=suggestion,
+            contacts=self._content.contacts(carer.locale),
+        )
+        dimension = Dimension(reflection.dimension) if reflection.dimension else None
+        return ReflectionOutcome(carer=CarerView.of(carer), assessment=assessment,
+                                 dimension=dimension, duplicate=True)

@@ -1,0 +1,119 @@
+"""Result objects services hand to handlers; plain data, never Telegram or database types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from bot.domain.model import AgeBand, Dimension, RiskLevel, Role
+from bot.packs.registry import Suggestion
+from bot.packs.schema import Contacts
+from bot.storage.models import Carer
+
+
+@dataclass(frozen=True)
+class CarerView:
+    """A carer's settings as the interface shows them."""
+
+    id: int
+    telegram_user_id: int
+    chat_id: int
+    locale: str
+    role: Role | None
+    age_band: AgeBand | None
+    weekdays: frozenset[int]
+    prompt_time: time
+    timezone: str | None
+    onboarded: bool
+    paused: bool
+    next_prompt_at: datetime | None
+
+    @classmethod
+    def of(cls, carer: Carer) -> CarerView:
+        """Read a carer row."""
+        assert carer.id is not None
+        return cls(
+            id=carer.id,
+            telegram_user_id=carer.telegram_user_id,
+            chat_id=carer.chat_id,
+            locale=carer.locale,
+            role=Role(carer.role) if carer.role else None,
+            age_band=AgeBand(carer.age_band) if carer.age_band else None,
+            weekdays=parse_weekdays(carer.weekdays),
+            prompt_time=time.fromisoformat(carer.prompt_time),
+            timezone=carer.timezone,
+            onboarded=carer.onboarded_at is not None,
+            paused=carer.paused,
+            next_prompt_at=carer.next_prompt_at,
+        )
+
+
+def parse_weekdays(stored: str) -> frozenset[int]:
+    """Read the stored comma-separated weekday numbers."""
+    return frozenset(int(part) for part in stored.split(",") if part)
+
+
+def format_weekdays(days: frozenset[int]) -> str:
+    """Store weekday numbers as a sorted comma-separated string."""
+    return ",".join(str(day) for day in sorted(days))
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What the bot answers to a piece of text: a signpost or a suggestion."""
+
+    risk: RiskLevel | None
+    suggestion: Suggestion | None
+    contacts: Contacts
+
+
+@dataclass(frozen=True)
+class ReflectionOutcome:
+    """A stored reflection and the reply it earned."""
+
+    carer: CarerView
+    assessment: Assessment
+    dimension: Dimension | None
+    duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class SnoozeOutcome:
+    """When a snoozed prompt will come back."""
+
+    carer: CarerView
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """One reflection as the journal lists it."""
+
+    created_at: datetime
+    dimension: Dimension | None
+    prompt_id: str | None
+    text: str
+    risk: RiskLevel | None
+
+
+@dataclass(frozen=True)
+class JournalPage:
+    """A page of reflections, newest first."""
+
+    carer: CarerView
+    entries: list[JournalEntry]
+    page: int
+    pages: int
+    total: int
+
+
+@dataclass
+class SweepReport:
+    """What one sweep of due prompts did; counts only, never content."""
+
+    planned: int = 0
+    sent: int = 0
+    missed: int = 0
+    failed: int = 0
+    retried: int = 0
+    errors: list[str] = field(default_factory=list)

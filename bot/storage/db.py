@@ -1,0 +1,62 @@
+"""Engine and sessions; synchronous SQLModel run off the event loop in worker threads."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, event
+from sqlmodel import Session, create_engine
+
+ResultT = TypeVar("ResultT")
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class Database:
+    """Own the engine and run units of work, each in its own transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        """Wrap an engine created by make_engine."""
+        self.engine = engine
+
+    @contextmanager
+    def session_scope(self) -> Iterator[Session]:
+        """Open a session that commits on success and rolls back on error."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def run_sync(self, work: Callable[[Session], ResultT]) -> ResultT:
+        """Run ``work`` in one transaction on the calling thread."""
+        with self.session_scope() as session:
+            return work(session)
+
+    async def run(self, work: Callable[[Session], ResultT]) -> ResultT:
+        """Run ``work`` in one transaction on a worker thread so handlers never block."""
+        return await asyncio.to_thread(self.run_sync, work)
+
+    def dispose(self) -> None:
+        """Close pooled connections."""
+        self.engine.dispose()

@@ -1,0 +1,96 @@
+"""SQLModel tables: carers, prompt deliveries and reflections."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, Dialect, Text, TypeDecorator, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Store instants as UTC and always hand back aware datetimes, on SQLite and PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Refuse naive values: every instant in this project is timezone-aware."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        """Attach UTC to what SQLite returns naive."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_now() -> datetime:
+    """Return the current instant; only for row bookkeeping, never for scheduling decisions."""
+    return datetime.now(UTC)
+
+
+class Carer(SQLModel, table=True):
+    """One person using the bot, with their onboarding answers and schedule."""
+
+    __tablename__ = "carers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_user_id: int = Field(sa_type=BigInteger, unique=True, index=True)
+    chat_id: int = Field(sa_type=BigInteger)
+    locale: str = Field(max_length=16)
+    role: str | None = Field(default=None, max_length=20)
+    age_band: str | None = Field(default=None, max_length=20)
+    weekdays: str = Field(default="0,2,4", max_length=20)
+    prompt_time: str = Field(default="19:30", max_length=5)
+    timezone: str | None = Field(default=None, max_length=64)
+    onboarded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    paused: bool = Field(default=False)
+    next_prompt_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    awaiting: str | None = Field(default=None, max_length=40)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class PromptDelivery(SQLModel, table=True):
+    """One prompt planned for, or sent to, a carer; the outbox that makes sending exactly-once."""
+
+    __tablename__ = "prompt_deliveries"
+    __table_args__ = (UniqueConstraint("carer_id", "kind", "due_at", name="uq_delivery_slot"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    carer_id: int = Field(foreign_key="carers.id", index=True, ondelete="CASCADE")
+    prompt_id: str = Field(max_length=80)
+    dimension: str = Field(max_length=30)
+    kind: str = Field(max_length=20)
+    due_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    status: str = Field(max_length=20, index=True)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
+
+
+class Reflection(SQLModel, table=True):
+    """What a carer wrote, the suggestion they got, and whether a safeguarding rule fired."""
+
+    __tablename__ = "reflections"
+    __table_args__ = (
+        UniqueConstraint("carer_id", "telegram_message_id", name="uq_reflection_message"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    carer_id: int = Field(foreign_key="carers.id", index=True, ondelete="CASCADE")
+    delivery_id: int | None = Field(default=None, foreign_key="prompt_deliveries.id",
+                                    ondelete="SET NULL")
+    prompt_id: str | None = Field(default=None, max_length=80)
+    dimension: str | None = Field(default=None, max_length=30)
+    text: str = Field(sa_type=Text)
+    locale: str = Field(max_length=16)
+    telegram_message_id: int = Field(sa_type=BigInteger)
+    suggestion_id: str | None = Field(default=None, max_length=80)
+    risk_level: str | None = Field(default=None, max_length=20)
+    created_at: datetime = Field(sa_type=UTCDateTime)
