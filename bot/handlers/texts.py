@@ -164,7 +164,7 @@ def answer_invitation(t: Translator, prompt_text: str | None) -> str:
     return f"{prompt_text}\n\n{invitation}" if prompt_text else invitation
 
 
-def snoozed(t: Translator, view: CarerView, due_at_text: str) -> str:
+def snoozed(t: Translator, due_at_text: str) -> str:
     """Confirm a snooze."""
     return t.gettext("No problem. I'll send it again {when}.").format(when=due_at_text)
 
@@ -181,8 +181,8 @@ def reflection_reply(t: Translator, assessment: Assessment) -> str:
     thanks = t.gettext("Thank you for taking a moment to reflect. It's saved in your /journal.")
     if assessment.suggestion is None:
         return thanks
-    idea = assessment.suggestion.texts[t.locale]
-    return f"{thanks}\n\n{t.gettext('An idea to consider:')}\n{idea}"
+    heading = t.gettext("An idea to consider:")
+    return f"{thanks}\n\n{heading}\n{assessment.suggestion.texts[t.locale]}"
 
 
 def signpost(t: Translator, level: RiskLevel, contacts: Contacts) -> str:
@@ -212,8 +212,8 @@ def signpost(t: Translator, level: RiskLevel, contacts: Contacts) -> str:
     if contacts.helpline:
         parts.append(t.gettext("You can also contact: {helpline}").format(
             helpline=contacts.helpline))
-    parts.append(t.gettext("This bot is not a reporting channel and nobody reads your messages "
-                           "here, so please use the contacts above."))
+    parts.append(t.gettext("This bot is not a reporting channel, so please use the contacts "
+                           "above."))
     return "\n\n".join(parts)
 
 
@@ -331,11 +331,6 @@ def language_prompt(t: Translator) -> str:
     return t.gettext("Which language would you like?")
 
 
-def language_set(t: Translator) -> str:
-    """Confirm the language in the new language."""
-    return t.gettext("Language changed to English.")
-
-
 def unexpected_error(t: Translator) -> str:
     """Apologise for a bug without blaming the carer."""
     return t.gettext("Sorry, something went wrong on my side and your last message was not "
@@ -379,5 +374,4 @@ def button_labels(t: Translator) -> dict[str, str]:
         "days": t.gettext("Days"),
         "time": t.gettext("Time"),
         "timezone": t.gettext("Timezone"),
-        "back": t.gettext("Back"),
     }

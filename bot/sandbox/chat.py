@@ -23,6 +23,7 @@ from bot.sandbox.updates import UpdateFactory
 
 HELP = """Sandbox commands (anything else goes to the bot exactly as typed):
   #N                 tap button N under the latest message that has buttons
+  :wait next         jump to your next scheduled prompt and receive it
   :wait 30m|2h|1d    move the sandbox clock on and send any prompts now due
   :voice :photo :sticker   send something that is not text
   :location LAT LON  share a location (sets your timezone)
@@ -91,13 +92,23 @@ class Sandbox:
 
     async def wait(self, amount: str) -> None:
         """Move the clock on, then sweep as the periodic job would."""
+        services = self.app.bot_data.services
         match = _WAIT.match(amount)
-        if not match:
-            self.write("Usage: :wait 30m | 2h | 1d")
+        if amount == "next":
+            carer = await services.carers.find(self.users.user["id"])
+            if carer is None or carer.next_prompt_at is None:
+                self.write("(no prompt is scheduled: finish /start, or /resume)")
+                return
+            self.clock.offset += carer.next_prompt_at - self.clock.now()
+        elif match:
+            self.clock.offset += timedelta(**{_UNITS[match[2]]: int(match[1])})
+        else:
+            self.write("Usage: :wait next | 30m | 2h | 1d")
             return
-        self.clock.offset += timedelta(**{_UNITS[match[2]]: int(match[1])})
         self.write(f"(sandbox clock: {self.clock.now():%a %d %b %H:%M} UTC)")
-        await self.app.bot_data.services.prompts.sweep()
+        report = await services.prompts.sweep()
+        if report.missed:
+            self.write(f"({report.missed} prompt(s) skipped: more than 2 hours late)")
 
     def to_update(self, line: str) -> Update | None:
         """Build the update a Telegram client would send for this line."""

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Dialect, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Dialect,
+    Index,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -61,7 +70,12 @@ class PromptDelivery(SQLModel, table=True):
     """One prompt planned for, or sent to, a carer; the outbox that makes sending exactly-once."""
 
     __tablename__ = "prompt_deliveries"
-    __table_args__ = (UniqueConstraint("carer_id", "kind", "due_at", name="uq_delivery_slot"),)
+    # One row per scheduled slot: the database, not process memory, stops a slot being doubled.
+    __table_args__ = (
+        Index("uq_scheduled_slot", "carer_id", "due_at", unique=True,
+              sqlite_where=text("kind = 'scheduled'"),
+              postgresql_where=text("kind = 'scheduled'")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     carer_id: int = Field(foreign_key="carers.id", index=True, ondelete="CASCADE")

@@ -47,8 +47,10 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("sent_at", UTCDateTime(), nullable=True),
         sa.Column("telegram_message_id", sa.BigInteger(), nullable=True),
-        sa.UniqueConstraint("carer_id", "kind", "due_at", name="uq_delivery_slot"),
     )
+    op.create_index("uq_scheduled_slot", "prompt_deliveries", ["carer_id", "due_at"], unique=True,
+                    sqlite_where=sa.text("kind = 'scheduled'"),
+                    postgresql_where=sa.text("kind = 'scheduled'"))
     op.create_index("ix_prompt_deliveries_carer_id", "prompt_deliveries", ["carer_id"])
     op.create_index("ix_prompt_deliveries_due_at", "prompt_deliveries", ["due_at"])
     op.create_index("ix_prompt_deliveries_status", "prompt_deliveries", ["status"])

@@ -1,0 +1,108 @@
+"""A carer's-eye test harness: send text, tap buttons by label, read what the bot showed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, select
+
+from bot.app import BotApplication
+from bot.ports import ManualClock
+from bot.sandbox.api import ApiCall, LocalBotApi
+from bot.sandbox.updates import UpdateFactory
+from bot.scheduling.jobs import SWEEP_JOB
+from bot.storage.models import Carer, PromptDelivery, Reflection
+
+
+def _plain(text: str) -> str:
+    """Babel writes '7:30\u202fPM'; tests compare with ordinary spaces."""
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+class Chat:
+    """One carer talking to the application through the real dispatch path."""
+
+    def __init__(self, app: BotApplication, api: LocalBotApi, clock: ManualClock, *,
+                 user_id: int = 1001, language_code: str | None = "en") -> None:
+        self.app, self.api, self.clock = app, api, clock
+        self.users = UpdateFactory(app.bot, api.ids, user_id=user_id,
+                                   language_code=language_code)
+
+    @property
+    def user_id(self) -> int:
+        return int(self.users.user["id"])
+
+    async def _feed(self, update: Any) -> list[ApiCall]:
+        mark = len(self.api.calls)
+        await self.app.process_update(update)
+        return self.api.calls[mark:]
+
+    async def send(self, text: str, **kwargs: Any) -> list[ApiCall]:
+        return await self._feed(self.users.text(text, **kwargs))
+
+    async def send_update(self, update: Any) -> list[ApiCall]:
+        return await self._feed(update)
+
+    async def tap(self, label: str) -> list[ApiCall]:
+        """Tap the newest button whose label contains ``label``."""
+        for call in reversed(self.api.calls):
+            for button_label, data in call.buttons:
+                if label in _plain(button_label) and call.message_id is not None:
+                    return await self._feed(self.users.callback(data, message_id=call.message_id))
+        raise AssertionError(f"no button labelled {label!r}; last: {self.last_text()}")
+
+    async def tap_data(self, data: str, message_id: int) -> list[ApiCall]:
+        return await self._feed(self.users.callback(data, message_id=message_id))
+
+    async def run_sweep(self) -> list[ApiCall]:
+        """Run the periodic job exactly as the JobQueue would."""
+        assert self.app.job_queue is not None
+        jobs = self.app.job_queue.get_jobs_by_name(SWEEP_JOB)
+        assert jobs, "on_startup must plan the sweep job"
+        mark = len(self.api.calls)
+        await jobs[0].run(self.app)
+        return self.api.calls[mark:]
+
+    def texts(self) -> list[str]:
+        return [_plain(call.text) for call in self.api.calls if call.text]
+
+    def last_text(self) -> str:
+        texts = self.texts()
+        return texts[-1] if texts else ""
+
+    def last_prompt(self) -> ApiCall:
+        for call in reversed(self.api.calls):
+            if any(data.startswith("prompt:answer") for _, data in call.buttons):
+                return call
+        raise AssertionError("no prompt was sent")
+
+    async def onboard(self, *, language: str = "English", role: str = "Foster carer",
+                      ages: str = "5–10 years", time_label: str = "7:30 PM",
+                      timezone: str = "London") -> None:
+        """Complete /start with the given answers (labels as the carer sees them)."""
+        await self.send("/start")
+        await self.tap(language)
+        await self.tap(role)
+        await self.tap(ages)
+        await self.tap("Done" if language == "English" else "Listo")
+        await self.tap(time_label)
+        await self.tap(timezone)
+        await self.tap("I understand" if language == "English" else "Entendido")
+
+    # Database views -------------------------------------------------------------------
+
+    def _session(self) -> Session:
+        return Session(self.app.bot_data.services.db.engine)
+
+    def carer(self) -> Carer | None:
+        with self._session() as session:
+            return session.exec(
+                select(Carer).where(Carer.telegram_user_id == self.user_id)).first()
+
+    def reflections(self) -> list[Reflection]:
+        with self._session() as session:
+            return list(session.exec(select(Reflection).order_by(Reflection.id)).all())  # type: ignore[arg-type]
+
+    def deliveries(self) -> list[PromptDelivery]:
+        with self._session() as session:
+            return list(session.exec(select(PromptDelivery).order_by(PromptDelivery.id)).all())  # type: ignore[arg-type]
