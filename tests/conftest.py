@@ -36,11 +36,14 @@ def sqlite_url(tmp_path: Path) -> str:
 
 @pytest.fixture(scope="session")
 def postgres_available() -> bool:
+    engine = create_engine(POSTGRES_URL)
     try:
-        with create_engine(POSTGRES_URL).connect() as connection:
+        with engine.connect() as connection:
             connection.execute(text("select 1"))
     except OperationalError:
         return False
+    finally:
+        engine.dispose()
     return True
 
 

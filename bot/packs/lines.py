@@ -34,7 +34,9 @@ class LineIndex:
             elif match := _TABLE.match(line):
                 table = tuple(match[1].split("."))
             elif match := _ASSIGNMENT.match(line):
-                self._lines.setdefault((*table, *match[1].split(".")), number)
+                parts = match[1].split(".")
+                for size in range(1, len(parts) + 1):  # 'text.en' also marks where 'text' starts
+                    self._lines.setdefault((*table, *parts[:size]), number)
                 closing = _opens_multiline(match[2])
                 continue
             else:

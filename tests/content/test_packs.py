@@ -1,0 +1,143 @@
+"""The shipped packs load, cover every audience, and bad packs are reported as file:line."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import PROJECT_ROOT
+from bot.domain.model import AgeBand, Dimension, Role
+from bot.packs.loader import ContentError, load_raw_content
+from bot.packs.registry import ContentRegistry
+from bot.packs.schema import MAX_TEXT_LENGTH
+
+CONTENT = PROJECT_ROOT / "content"
+
+
+@pytest.fixture(scope="module")
+def registry() -> ContentRegistry:
+    return ContentRegistry.load(CONTENT)
+
+
+def test_every_dimension_ships_twenty_prompts_and_suggestions_in_each_locale(
+        registry: ContentRegistry) -> None:
+    """At least 20 of each per dimension, every one in English and Spanish."""
+    assert set(registry.locales) == {"en", "es"}
+    for dimension in Dimension:
+        assert len(registry.prompts[dimension]) >= 20
+        assert len(registry.suggestions[dimension]) >= 20
+        for item in (*registry.prompts[dimension], *registry.suggestions[dimension]):
+            assert set(item.texts) == {"en", "es"}
+            assert all(0 < len(text) < MAX_TEXT_LENGTH for text in item.texts.values())
+
+
+def test_every_age_band_and_role_has_prompts_and_suggestions(registry: ContentRegistry) -> None:
+    """Each audience has several items in every dimension, including age-specific ones."""
+    for dimension in Dimension:
+        for band in AgeBand.concrete():
+            targeted = [p for p in registry.prompts[dimension] if band in p.audience.age_bands]
+            assert targeted, f"no {band} prompt in {dimension}"
+            for role in Role:
+                prompts = [p for p in registry.prompts[dimension]
+                           if p.audience.suits(age_band=band, role=role)]
+                suggestions = [s for s in registry.suggestions[dimension]
+                               if s.audience.suits(age_band=band, role=role)]
+                assert len(prompts) >= 10 and len(suggestions) >= 10
+
+
+def test_every_locale_has_safeguarding_phrases_contacts_and_cues(
+        registry: ContentRegistry) -> None:
+    """Signposts need phrases at every level and an emergency number in every locale."""
+    for locale in registry.locales:
+        levels = {phrase.level for phrase in registry.risk_phrases(locale)}
+        assert len(levels) == 3
+        assert registry.contacts(locale).emergency_number
+        assert registry.cues(locale).struggle and registry.cues(locale).positive
+
+
+def _broken_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT, target)
+    return target
+
+
+def test_missing_translation_is_reported_with_its_line(tmp_path: Path) -> None:
+    """Deleting a Spanish text names the file and the line of that item."""
+    content = _broken_copy(tmp_path)
+    pack = content / "sensitivity" / "pack.toml"
+    lines = pack.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith("text.es"))
+    del lines[index]
+    pack.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        load_raw_content(content)
+    [issue] = error.value.issues
+    assert issue.path == pack
+    assert issue.line == index  # the text.en line just above, inside the same item
+    assert "missing locale 'es'" in issue.message
+
+
+def test_packs_check_prints_file_line_and_fails(tmp_path: Path) -> None:
+    """The CLI lists every problem as file:line: message and exits 1."""
+    content = _broken_copy(tmp_path)
+    pack = content / "acceptance" / "pack.toml"
+    text = pack.read_text(encoding="utf-8")
+    text = text.replace('id = "acceptance.p02"', 'id = "acceptance.p01"', 1)
+    text = text.replace('tone = "struggle"', 'tone = "grumpy"', 1)
+    pack.write_text(text, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "bot", "packs", "check", str(content)],
+                            capture_output=True, text=True, check=False, cwd=PROJECT_ROOT)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert any(line.startswith(f"{pack}:") and "tone" in line for line in lines)
+    ok = subprocess.run([sys.executable, "-m", "bot", "packs", "check"], capture_output=True,
+                        text=True, check=False, cwd=PROJECT_ROOT)
+    assert ok.returncode == 0 and "OK (100 prompts, 100 suggestions" in ok.stdout
+
+
+def test_duplicate_ids_and_markup_are_refused(tmp_path: Path) -> None:
+    """Ids are unique across packs and texts carry no HTML or placeholders."""
+    content = _broken_copy(tmp_path)
+    pack = content / "cooperation" / "pack.toml"
+    text = pack.read_text(encoding="utf-8")
+    text = text.replace('id = "cooperation.p02"', 'id = "cooperation.p01"', 1)
+    text = text.replace("What choice did you offer", "What <b>choice</b> did you offer", 1)
+    pack.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        load_raw_content(content)
+    messages = [issue.message for issue in error.value.issues]
+    assert any("duplicate id 'cooperation.p01'" in message for message in messages)
+    assert any("no markup" in message for message in messages)
+
+
+def test_bot_refuses_to_start_on_an_invalid_pack(tmp_path: Path, sqlite_url: str) -> None:
+    """build_application fails fast instead of running with broken content."""
+    from bot.app import build_application
+    from bot.config import Settings
+
+    content = _broken_copy(tmp_path)
+    (content / "family_membership" / "pack.toml").write_text("[pack]\n", encoding="utf-8")
+    settings = Settings(database_url=sqlite_url, content_dir=content,
+                        _env_file=None)  # type: ignore[call-arg]
+    with pytest.raises(ContentError):
+        build_application(settings)
+
+
+def test_suggest_cli_prints_json(tmp_path: Path) -> None:
+    """`suggest` prints the suggestion, or the safeguarding flag, as JSON."""
+    import json
+
+    def run(*args: str) -> dict[str, str]:
+        result = subprocess.run([sys.executable, "-m", "bot", "suggest", *args],
+                                capture_output=True, text=True, check=True, cwd=PROJECT_ROOT)
+        return dict(json.loads(result.stdout))
+
+    tantrum = run("--locale", "es", "--dimension", "sensitivity", "Tuvo una rabieta enorme")
+    assert tantrum["id"] == "sensitivity.s01" and tantrum["dimension"] == "sensitivity"
+    assert tantrum["text"].startswith("Atravesar una crisis")
+    flag = run("--locale", "en", "I can't cope any more")
+    assert flag["safeguarding"] == "distress" and flag["emergency_number"] == "999"

@@ -1,0 +1,87 @@
+"""Start-up: command menus per language, restarts and a self-hosted Bot API URL."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+from bot.app import build_application, on_startup
+from bot.config import Settings
+from bot.sandbox.api import BOT_USER, LocalBotApi, MessageIds
+from tests.harness import Chat
+
+
+async def test_commands_are_registered_per_language(chat: Chat) -> None:
+    """setMyCommands runs once per shipped language, the default without a code."""
+    calls = chat.api.sent("setMyCommands")
+    by_language = {call.params.get("language_code"): call.params["commands"] for call in calls}
+    assert set(by_language) == {None, "es"}
+    english = {c["command"]: c["description"] for c in by_language[None]}
+    spanish = {c["command"]: c["description"] for c in by_language["es"]}
+    assert set(english) == set(spanish) >= {"start", "prompt", "journal", "settings", "pause",
+                                            "resume", "language", "export", "forget", "help"}
+    assert spanish["forget"] == "Borrar todo lo que se guarda sobre ti"
+
+
+async def test_restart_loses_no_prompt_and_sends_none_twice(settings, clock) -> None:  # type: ignore[no-untyped-def]
+    """A prompt that failed to go out before a restart is sent once by the next process."""
+    first_api = LocalBotApi(ids=MessageIds())
+    first = build_application(settings, request=first_api, clock=clock)
+    async with first:
+        await on_startup(first)
+        chat = Chat(first, first_api, clock)
+        await chat.onboard()
+        clock.set(datetime(2026, 11, 23, 19, 30, 1, tzinfo=UTC))
+        first_api.drop_connection_next()  # Telegram unreachable, then the process stops
+        assert await chat.run_sweep() == []
+    first.bot_data.services.db.dispose()
+
+    second_api = LocalBotApi(ids=MessageIds())
+    second = build_application(settings, request=second_api, clock=clock)
+    async with second:
+        await on_startup(second)
+        chat = Chat(second, second_api, clock)
+        clock.set(datetime(2026, 11, 23, 19, 31, tzinfo=UTC))
+        delivered = await chat.run_sweep()
+        assert len(delivered) == 1 and delivered[0].text.startswith("Availability")
+        assert await chat.run_sweep() == []
+        assert [d.status for d in chat.deliveries()] == ["sent"]
+    second.bot_data.services.db.dispose()
+
+
+class _FakeBotApiServer(BaseHTTPRequestHandler):
+    paths: list[str] = []
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server naming
+        type(self).paths.append(self.path)
+        body = json.dumps({"ok": True, "result": BOT_USER}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        """Keep test output quiet."""
+
+
+async def test_bot_talks_to_a_self_hosted_bot_api_at_another_root_url(sqlite_url: str) -> None:
+    """TELEGRAM_API_URL=http://127.0.0.1:PORT sends real HTTP requests to that server."""
+    server = HTTPServer(("127.0.0.1", 0), _FakeBotApiServer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}"
+        settings = Settings(database_url=sqlite_url, telegram_api_url=url + "/",
+                            bot_token="42:local", _env_file=None)  # type: ignore[call-arg]
+        app = build_application(settings)
+        await app.bot.initialize()
+        assert app.bot.username == BOT_USER["username"]
+        await app.bot.shutdown()
+        app.bot_data.services.db.dispose()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert _FakeBotApiServer.paths == ["/bot42:local/getMe"]

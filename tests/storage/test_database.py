@@ -1,0 +1,76 @@
+"""Migrations and multi-process scheduling on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlmodel import Session, SQLModel, select
+
+import bot.storage.models  # noqa: F401 - registers tables
+from bot.config import PROJECT_ROOT
+from bot.domain.model import AgeBand, Role
+from bot.i18n import Catalogs
+from bot.packs.registry import ContentRegistry
+from bot.ports import ManualClock, PromptMessage
+from bot.services.carers import CarerService
+from bot.services.prompts import PromptService
+from bot.storage.db import Database, make_engine
+from bot.storage.migrate import upgrade
+from bot.storage.models import PromptDelivery
+
+
+def test_migrations_match_the_models(database_url: str) -> None:
+    """Upgrading twice is safe and leaves no difference from the SQLModel tables."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), SQLModel.metadata) == []
+    engine.dispose()
+
+
+class RecordingNotifier:
+    """Records prompts instead of sending them; optionally slow, to widen race windows."""
+
+    def __init__(self) -> None:
+        self.sent: list[PromptMessage] = []
+
+    async def send_prompt(self, message: PromptMessage) -> int:
+        await asyncio.sleep(0.01)
+        self.sent.append(message)
+        return 1000 + len(self.sent)
+
+
+async def test_parallel_workers_never_double_a_prompt(database_url: str) -> None:
+    """Three workers sweeping the same database at once send each due prompt exactly once."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    db = Database(engine)
+    content = ContentRegistry.load(PROJECT_ROOT / "content")
+    catalogs = Catalogs.load(PROJECT_ROOT / "locales")
+    clock = ManualClock(datetime(2026, 11, 23, 8, tzinfo=UTC))
+    carers = CarerService(db, clock, catalogs)
+    for user in range(1, 21):
+        await carers.start(telegram_user_id=user, chat_id=user, language_code="en")
+        await carers.set_role(user, Role.FOSTER)
+        await carers.set_age_band(user, AgeBand.MIDDLE)
+        await carers.set_timezone(user, "Europe/London")
+        await carers.finish_onboarding(user)
+    clock.advance(timedelta(hours=12))  # 20:00 on Monday: every 19:30 prompt is due
+    notifiers = [RecordingNotifier() for _ in range(3)]
+    worker_dbs = [Database(make_engine(database_url)) for _ in notifiers]
+    workers = [PromptService(worker_db, content, clock, notifier)
+               for worker_db, notifier in zip(worker_dbs, notifiers, strict=True)]
+    await asyncio.gather(*(worker.sweep() for worker in workers))
+    await asyncio.gather(*(worker.sweep() for worker in workers))
+    sent = [message.chat_id for notifier in notifiers for message in notifier.sent]
+    assert sorted(sent) == list(range(1, 21))
+    with Session(engine) as session:
+        rows = session.exec(select(PromptDelivery)).all()
+        assert len(rows) == 20 and {row.status for row in rows} == {"sent"}
+    for worker_db in worker_dbs:
+        worker_db.dispose()
+    engine.dispose()
