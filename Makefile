@@ -20,7 +20,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests bench
-	$(BIN)/mypy bot
+	$(BIN)/mypy bot tests
 	$(BIN)/python -m bot packs check
 
 test: lint

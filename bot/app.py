@@ -29,7 +29,7 @@ from bot.storage.db import Database, make_engine
 from bot.storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
-SANDBOX_TOKEN = "123456:sandbox-token-not-used-on-any-network"  # noqa: S105 - not a secret
+SANDBOX_TOKEN = "123456:sandbox-token-not-used-on-any-network"
 
 BotApplication = Application[Any, BotContext, Any, Any, BotData, Any]
 
@@ -60,17 +60,21 @@ def build_application(
     engine = SuggestionEngine(content)
     reflections = ReflectionService(db, content, clock, engine)
     app.bot_data.services = Services(
-        db=db, content=content, catalogs=catalogs, engine=engine,
+        db=db,
+        content=content,
+        catalogs=catalogs,
+        engine=engine,
         carers=CarerService(db, clock, catalogs),
-        prompts=PromptService(db, content, clock,
-                              TelegramPromptNotifier(app.bot, catalogs, content)),
+        prompts=PromptService(
+            db, content, clock, TelegramPromptNotifier(app.bot, catalogs, content)
+        ),
         inbox=InboxService(db, clock, reflections),
         journal=JournalService(db, content, clock),
     )
     app.bot_data.dev_chat_id = settings.dev_chat_id
     app.bot_data.sweep_interval = settings.sweep_interval_seconds
     handlers.register(app)
-    app.add_error_handler(on_error)  # type: ignore[arg-type]
+    app.add_error_handler(on_error)
     return app
 
 
@@ -79,10 +83,12 @@ async def on_startup(app: BotApplication) -> None:
     services = app.bot_data.services
     for locale in services.catalogs.locales:
         t = services.catalogs.get(locale)
-        commands = [BotCommand(name, description)
-                    for name, description in texts.command_descriptions(t)]
+        commands = [
+            BotCommand(name, description) for name, description in texts.command_descriptions(t)
+        ]
         await app.bot.set_my_commands(
-            commands, language_code=None if locale == DEFAULT_LOCALE else locale)
+            commands, language_code=None if locale == DEFAULT_LOCALE else locale
+        )
     plan_sweep(app, app.bot_data.sweep_interval)
 
 

@@ -40,13 +40,15 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database tools")
     db_commands = db.add_subparsers(required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply schema migrations").set_defaults(
-        handler=_db_upgrade)
+        handler=_db_upgrade
+    )
     return parser
 
 
 def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     # httpx logs request URLs, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
@@ -56,8 +58,10 @@ def _run(_args: argparse.Namespace) -> int:
 
     settings = Settings()
     if settings.bot_token is None:
-        print("BOT_TOKEN is not set. To try the bot without Telegram: python -m bot chat",
-              file=sys.stderr)
+        print(
+            "BOT_TOKEN is not set. To try the bot without Telegram: python -m bot chat",
+            file=sys.stderr,
+        )
         return 2
     _configure_logging(settings)
     build_application(settings).run_polling(allowed_updates=["message", "callback_query"])
@@ -73,8 +77,7 @@ def _chat(args: argparse.Namespace) -> int:
     async def session() -> None:
         lines: asyncio.Queue[str | None] = asyncio.Queue()
         feed_stdin(lines)
-        await run_chat(settings, language=args.language, lines=lines,
-                       echo=not sys.stdin.isatty())
+        await run_chat(settings, language=args.language, lines=lines, echo=not sys.stdin.isatty())
 
     asyncio.run(session())
     return 0
@@ -94,8 +97,10 @@ def _packs_check(args: argparse.Namespace) -> int:
         return 1
     prompts = sum(len(group) for group in registry.prompts.values())
     suggestions = sum(len(group) for group in registry.suggestions.values())
-    print(f"{directory}: OK ({prompts} prompts, {suggestions} suggestions, "
-          f"locales {', '.join(registry.locales)})")
+    print(
+        f"{directory}: OK ({prompts} prompts, {suggestions} suggestions, "
+        f"locales {', '.join(registry.locales)})"
+    )
     return 0
 
 
@@ -106,24 +111,34 @@ def _suggest(args: argparse.Namespace) -> int:
 
     registry = ContentRegistry.load(Settings().content_dir)
     if args.locale not in registry.locales:
-        print(f"unknown locale {args.locale!r}; packs have {', '.join(registry.locales)}",
-              file=sys.stderr)
+        print(
+            f"unknown locale {args.locale!r}; packs have {', '.join(registry.locales)}",
+            file=sys.stderr,
+        )
         return 2
     try:
         dimension = Dimension(args.dimension) if args.dimension else None
     except ValueError:
-        print(f"unknown dimension {args.dimension!r}; use one of "
-              f"{', '.join(d.value for d in Dimension)}", file=sys.stderr)
+        print(
+            f"unknown dimension {args.dimension!r}; use one of "
+            f"{', '.join(d.value for d in Dimension)}",
+            file=sys.stderr,
+        )
         return 2
     assessment = SuggestionEngine(registry).assess(
-        args.text, locale=args.locale, dimension=dimension, age_band=None, role=None)
+        args.text, locale=args.locale, dimension=dimension, age_band=None, role=None
+    )
     if assessment.risk is not None:
-        result = {"safeguarding": assessment.risk.value,
-                  "emergency_number": assessment.contacts.emergency_number}
+        result = {
+            "safeguarding": assessment.risk.value,
+            "emergency_number": assessment.contacts.emergency_number,
+        }
     elif assessment.suggestion is not None:
-        result = {"id": assessment.suggestion.id,
-                  "dimension": assessment.suggestion.dimension.value,
-                  "text": assessment.suggestion.texts[args.locale]}
+        result = {
+            "id": assessment.suggestion.id,
+            "dimension": assessment.suggestion.dimension.value,
+            "text": assessment.suggestion.texts[args.locale],
+        }
     else:
         result = {}
     print(json.dumps(result, ensure_ascii=False, indent=2))

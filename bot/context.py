@@ -42,8 +42,12 @@ class BotData:
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
     """Callback context with typed access to services and translations."""
 
-    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any],
-                 chat_id: int | None = None, user_id: int | None = None) -> None:
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
         """Create the context PTB passes to every callback."""
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
 

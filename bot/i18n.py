@@ -6,6 +6,7 @@ import gettext
 from datetime import datetime, time
 from io import BytesIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_datetime, format_time
@@ -39,7 +40,9 @@ class Translator:
 
     def datetime(self, value: datetime, zone: str) -> str:
         """Format an instant in the carer's timezone, e.g. 'Mon 3 Mar, 19:30'."""
-        return format_datetime(value, format="EEE d MMM, HH:mm", tzinfo=zone, locale=self._babel)
+        return format_datetime(
+            value, format="EEE d MMM, HH:mm", tzinfo=ZoneInfo(zone), locale=self._babel
+        )
 
     def weekday(self, index: int, width: str = "wide") -> str:
         """Return a weekday name (0 is Monday)."""

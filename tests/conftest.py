@@ -18,8 +18,9 @@ from bot.ports import ManualClock
 from bot.sandbox.api import LocalBotApi, MessageIds
 from tests.harness import Chat
 
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 # A Monday evening in November, London time = UTC.
 START = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -72,7 +73,7 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def settings(sqlite_url: str) -> Settings:
-    return Settings(database_url=sqlite_url, bot_token=None, _env_file=None)  # type: ignore[call-arg]
+    return Settings(database_url=sqlite_url, bot_token=None, _env_file=None)
 
 
 @pytest.fixture
@@ -81,8 +82,9 @@ def api() -> LocalBotApi:
 
 
 @pytest.fixture
-async def app(settings: Settings, api: LocalBotApi, clock: ManualClock
-              ) -> AsyncIterator[BotApplication]:
+async def app(
+    settings: Settings, api: LocalBotApi, clock: ManualClock
+) -> AsyncIterator[BotApplication]:
     application = build_application(settings, request=api, clock=clock)
     async with application:
         await on_startup(application)  # what run_polling calls as post_init

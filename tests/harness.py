@@ -22,15 +22,21 @@ def _plain(text: str) -> str:
 class Chat:
     """One carer talking to the application through the real dispatch path."""
 
-    def __init__(self, app: BotApplication, api: LocalBotApi, clock: ManualClock, *,
-                 user_id: int = 1001, language_code: str | None = "en") -> None:
+    def __init__(
+        self,
+        app: BotApplication,
+        api: LocalBotApi,
+        clock: ManualClock,
+        *,
+        user_id: int = 1001,
+        language_code: str | None = "en",
+    ) -> None:
         self.app, self.api, self.clock = app, api, clock
-        self.users = UpdateFactory(app.bot, api.ids, user_id=user_id,
-                                   language_code=language_code)
+        self.users = UpdateFactory(app.bot, api.ids, user_id=user_id, language_code=language_code)
 
     @property
     def user_id(self) -> int:
-        return int(self.users.user["id"])
+        return self.users.user_id
 
     async def _feed(self, update: Any) -> list[ApiCall]:
         mark = len(self.api.calls)
@@ -76,9 +82,15 @@ class Chat:
                 return call
         raise AssertionError("no prompt was sent")
 
-    async def onboard(self, *, language: str = "English", role: str = "Foster carer",
-                      ages: str = "5–10 years", time_label: str = "7:30 PM",
-                      timezone: str = "London") -> None:
+    async def onboard(
+        self,
+        *,
+        language: str = "English",
+        role: str = "Foster carer",
+        ages: str = "5–10 years",
+        time_label: str = "7:30 PM",
+        timezone: str = "London",
+    ) -> None:
         """Complete /start with the given answers (labels as the carer sees them)."""
         await self.send("/start")
         await self.tap(language)
@@ -97,7 +109,8 @@ class Chat:
     def carer(self) -> Carer | None:
         with self._session() as session:
             return session.exec(
-                select(Carer).where(Carer.telegram_user_id == self.user_id)).first()
+                select(Carer).where(Carer.telegram_user_id == self.user_id)
+            ).first()
 
     def reflections(self) -> list[Reflection]:
         with self._session() as session:

@@ -32,7 +32,10 @@ class RiskPhrase:
         if size == 0:
             return False
         return any(
-            all(_word_matches(pattern, token) for pattern, token in zip(self.words, tokens[i:i + size], strict=True))
+            all(
+                _word_matches(pattern, token)
+                for pattern, token in zip(self.words, tokens[i : i + size], strict=True)
+            )
             for i in range(len(tokens) - size + 1)
         )
 

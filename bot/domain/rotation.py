@@ -46,4 +46,3 @@ def choose_least_used(
     if not candidates:
         return None
     return min(candidates, key=lambda item: (used.get(item, 0), stable_rank(salt, item)))
-

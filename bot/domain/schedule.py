@@ -7,7 +7,12 @@ from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bot.domain.errors import InvalidTimeError, NoDaysChosenError, TooLateTodayError, UnknownTimezoneError
+from bot.domain.errors import (
+    InvalidTimeError,
+    NoDaysChosenError,
+    TooLateTodayError,
+    UnknownTimezoneError,
+)
 
 QUIET_WINDOW = timedelta(hours=2)
 LATER_TODAY_DELAY = timedelta(hours=3)
@@ -62,7 +67,9 @@ def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
     return local.astimezone(UTC)
 
 
-def next_prompt_at(*, after: datetime, weekdays: Collection[int], at: time, zone: ZoneInfo) -> datetime:
+def next_prompt_at(
+    *, after: datetime, weekdays: Collection[int], at: time, zone: ZoneInfo
+) -> datetime:
     """Return the first scheduled instant strictly after ``after`` (UTC in, UTC out)."""
     if not weekdays:
         raise NoDaysChosenError()

@@ -7,7 +7,7 @@ from telegram.ext import Application
 from bot.handlers import common, journal, onboarding, privacy, prompts, reflections
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     """Register every journey in group 0; order matters: commands before free text."""
     common.register(app)
     onboarding.register(app)

@@ -45,16 +45,20 @@ async def start(update: Update, context: BotContext) -> None:
     user = update.effective_user
     assert user is not None and update.effective_chat is not None
     view = await context.services.carers.start(
-        telegram_user_id=user.id, chat_id=update.effective_chat.id,
-        language_code=user.language_code)
+        telegram_user_id=user.id,
+        chat_id=update.effective_chat.id,
+        language_code=user.language_code,
+    )
     t = context.t(view.locale)
     if view.onboarded:
-        await message(update).reply_text(texts.resumed(t, view),
-                                         reply_markup=keyboards.settings_menu(t))
+        await message(update).reply_text(
+            texts.resumed(t, view), reply_markup=keyboards.settings_menu(t)
+        )
         return
     await message(update).reply_text(
         texts.welcome(t),
-        reply_markup=keyboards.languages(keyboards.ONBOARDING, context.services.catalogs.locales))
+        reply_markup=keyboards.languages(keyboards.ONBOARDING, context.services.catalogs.locales),
+    )
 
 
 async def show_help(update: Update, context: BotContext) -> None:
@@ -68,10 +72,11 @@ async def choose_language(update: Update, context: BotContext) -> None:
     t = await translator_for(update, context)
     await message(update).reply_text(
         texts.language_prompt(t),
-        reply_markup=keyboards.languages(keyboards.SETTINGS, context.services.catalogs.locales))
+        reply_markup=keyboards.languages(keyboards.SETTINGS, context.services.catalogs.locales),
+    )
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     """Add the common commands."""
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("help", show_help))

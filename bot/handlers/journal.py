@@ -21,7 +21,8 @@ async def show_journal(update: Update, context: BotContext) -> None:
     t = context.t(page.carer.locale)
     await message(update).reply_text(
         texts.journal_page(t, page, context.services.content),
-        reply_markup=keyboards.journal_pager(t, page.page, page.pages))
+        reply_markup=keyboards.journal_pager(t, page.page, page.pages),
+    )
 
 
 async def turn_page(update: Update, context: BotContext) -> None:
@@ -29,18 +30,21 @@ async def turn_page(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     try:
-        page = await context.services.journal.page(user_id(update),
-                                                   int(keyboards.decode(query.data).arg))
+        page = await context.services.journal.page(
+            user_id(update), int(keyboards.decode(query.data).arg)
+        )
     except DomainError as error:
         await reply_error(update, context, error)
         return
     t = context.t(page.carer.locale)
     await query.answer()
-    await query.edit_message_text(texts.journal_page(t, page, context.services.content),
-                                  reply_markup=keyboards.journal_pager(t, page.page, page.pages))
+    await query.edit_message_text(
+        texts.journal_page(t, page, context.services.content),
+        reply_markup=keyboards.journal_pager(t, page.page, page.pages),
+    )
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     """Add the journal handlers."""
     app.add_handler(CommandHandler("journal", show_journal))
     app.add_handler(CallbackQueryHandler(turn_page, pattern=r"^journal:page:\d+$"))

@@ -1,8 +1,9 @@
-"""Inline keyboards and their callback data ("<feature>:<action>[:<arg>]"), built and parsed here."""
+"""Inline keyboards and their callback data ("<feature>:<action>[:<arg>]"), built here only."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time as time_of_day
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -15,10 +16,24 @@ ONBOARDING = "ob"
 SETTINGS = "set"
 TIME_CHOICES = ("07:30", "09:00", "12:30", "17:00", "19:30", "21:00")
 SUGGESTED_TIMEZONES = {
-    "en": ("Europe/London", "Europe/Dublin", "America/New_York", "America/Chicago",
-           "America/Los_Angeles", "Australia/Sydney", "Pacific/Auckland"),
-    "es": ("Europe/Madrid", "Atlantic/Canary", "America/Mexico_City", "America/Bogota",
-           "America/Argentina/Buenos_Aires", "America/Santiago", "America/Lima"),
+    "en": (
+        "Europe/London",
+        "Europe/Dublin",
+        "America/New_York",
+        "America/Chicago",
+        "America/Los_Angeles",
+        "Australia/Sydney",
+        "Pacific/Auckland",
+    ),
+    "es": (
+        "Europe/Madrid",
+        "Atlantic/Canary",
+        "America/Mexico_City",
+        "America/Bogota",
+        "America/Argentina/Buenos_Aires",
+        "America/Santiago",
+        "America/Lima",
+    ),
 }
 
 
@@ -46,7 +61,7 @@ def decode(data: str) -> Callback:
 
 
 def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
-    return [buttons[i:i + width] for i in range(0, len(buttons), width)]
+    return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
 
 def _button(label: str, data: str) -> InlineKeyboardButton:
@@ -61,34 +76,53 @@ def config_feature(flow: str) -> str:
 def languages(flow: str, locales: tuple[str, ...]) -> InlineKeyboardMarkup:
     """Offer every shipped language, each in its own name."""
     feature = config_feature(flow)
-    return InlineKeyboardMarkup(_rows([
-        _button(texts.LANGUAGE_NAMES.get(loc, loc), encode(feature, "lang", loc))
-        for loc in locales], 2))
+    return InlineKeyboardMarkup(
+        _rows(
+            [
+                _button(texts.LANGUAGE_NAMES.get(loc, loc), encode(feature, "lang", loc))
+                for loc in locales
+            ],
+            2,
+        )
+    )
 
 
 def roles(t: Translator, flow: str) -> InlineKeyboardMarkup:
     """Offer the four roles."""
     feature = config_feature(flow)
-    return InlineKeyboardMarkup(_rows([
-        _button(texts.role_label(t, role), encode(feature, "role", role.value)) for role in Role
-    ], 2))
+    return InlineKeyboardMarkup(
+        _rows(
+            [
+                _button(texts.role_label(t, role), encode(feature, "role", role.value))
+                for role in Role
+            ],
+            2,
+        )
+    )
 
 
 def age_bands(t: Translator, flow: str) -> InlineKeyboardMarkup:
     """Offer the age bands."""
     feature = config_feature(flow)
-    return InlineKeyboardMarkup(_rows([
-        _button(texts.age_band_label(t, band), encode(feature, "age", band.value))
-        for band in AgeBand
-    ], 2))
+    return InlineKeyboardMarkup(
+        _rows(
+            [
+                _button(texts.age_band_label(t, band), encode(feature, "age", band.value))
+                for band in AgeBand
+            ],
+            2,
+        )
+    )
 
 
 def weekdays(t: Translator, flow: str, view: CarerView) -> InlineKeyboardMarkup:
     """Offer the seven days as toggles, ticked when chosen, with Done."""
     feature = config_feature(flow)
     days = [
-        _button(("✓ " if day in view.weekdays else "") + t.weekday(day, "abbreviated"),
-                encode(feature, "day", day))
+        _button(
+            ("✓ " if day in view.weekdays else "") + t.weekday(day, "abbreviated"),
+            encode(feature, "day", day),
+        )
         for day in range(7)
     ]
     done = _button(texts.button_labels(t)["done"], encode(feature, "days", "done"))
@@ -98,8 +132,6 @@ def weekdays(t: Translator, flow: str, view: CarerView) -> InlineKeyboardMarkup:
 def times(t: Translator, flow: str) -> InlineKeyboardMarkup:
     """Offer common times and a typed one."""
     feature = config_feature(flow)
-    from datetime import time as time_of_day
-
     choices = [
         _button(t.time(time_of_day.fromisoformat(value)), encode(feature, "time", value))
         for value in TIME_CHOICES
@@ -112,16 +144,26 @@ def timezones(t: Translator, flow: str) -> InlineKeyboardMarkup:
     """Offer a short list of zones for the carer's language and a typed one."""
     feature = config_feature(flow)
     zones = SUGGESTED_TIMEZONES.get(t.locale, SUGGESTED_TIMEZONES["en"])
-    choices = [_button(zone.split("/")[-1].replace("_", " "), encode(feature, "tz", zone))
-               for zone in zones]
+    choices = [
+        _button(zone.split("/")[-1].replace("_", " "), encode(feature, "tz", zone))
+        for zone in zones
+    ]
     typed = _button(texts.button_labels(t)["type_timezone"], encode(feature, "tz", "type"))
     return InlineKeyboardMarkup([*_rows(choices, 2), [typed]])
 
 
 def privacy(t: Translator) -> InlineKeyboardMarkup:
     """Offer the button that ends onboarding."""
-    return InlineKeyboardMarkup([[_button(texts.button_labels(t)["privacy_ok"],
-                                          encode(config_feature(ONBOARDING), "privacy", "ok"))]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(
+                    texts.button_labels(t)["privacy_ok"],
+                    encode(config_feature(ONBOARDING), "privacy", "ok"),
+                )
+            ]
+        ]
+    )
 
 
 def settings_menu(t: Translator) -> InlineKeyboardMarkup:
@@ -129,19 +171,24 @@ def settings_menu(t: Translator) -> InlineKeyboardMarkup:
     labels = texts.button_labels(t)
     feature = config_feature(SETTINGS)
     fields = ("language", "role", "ages", "days", "time", "timezone")
-    return InlineKeyboardMarkup(_rows([
-        _button(labels[field], encode(feature, "ask", field)) for field in fields], 3))
+    return InlineKeyboardMarkup(
+        _rows([_button(labels[field], encode(feature, "ask", field)) for field in fields], 3)
+    )
 
 
 def prompt_actions(t: Translator, delivery_id: int) -> InlineKeyboardMarkup:
     """Offer answer, snooze and skip under a prompt."""
     labels = texts.button_labels(t)
-    return InlineKeyboardMarkup([
-        [_button(labels["answer"], encode("prompt", "answer", delivery_id))],
-        [_button(labels["later"], encode("prompt", "later", delivery_id)),
-         _button(labels["tomorrow"], encode("prompt", "tomorrow", delivery_id)),
-         _button(labels["skip"], encode("prompt", "skip", delivery_id))],
-    ])
+    return InlineKeyboardMarkup(
+        [
+            [_button(labels["answer"], encode("prompt", "answer", delivery_id))],
+            [
+                _button(labels["later"], encode("prompt", "later", delivery_id)),
+                _button(labels["tomorrow"], encode("prompt", "tomorrow", delivery_id)),
+                _button(labels["skip"], encode("prompt", "skip", delivery_id)),
+            ],
+        ]
+    )
 
 
 def journal_pager(t: Translator, page: int, pages: int) -> InlineKeyboardMarkup | None:
@@ -158,5 +205,11 @@ def journal_pager(t: Translator, page: int, pages: int) -> InlineKeyboardMarkup 
 def forget_confirmation(t: Translator) -> InlineKeyboardMarkup:
     """Ask for explicit confirmation before deleting."""
     labels = texts.button_labels(t)
-    return InlineKeyboardMarkup([[_button(labels["forget_yes"], encode("forget", "confirm")),
-                                  _button(labels["forget_no"], encode("forget", "cancel"))]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(labels["forget_yes"], encode("forget", "confirm")),
+                _button(labels["forget_no"], encode("forget", "cancel")),
+            ]
+        ]
+    )

@@ -6,6 +6,8 @@ lives in memory: a restart or another worker process can take the next tap.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
@@ -18,48 +20,83 @@ from bot.i18n import Translator
 from bot.services.carers import CarerService
 from bot.services.views import CarerView
 
-NEXT_STEP = {"language": "role", "role": "ages", "ages": "days", "days": "time",
-             "time": "timezone", "timezone": "privacy"}
+NEXT_STEP = {
+    "language": "role",
+    "role": "ages",
+    "ages": "days",
+    "days": "time",
+    "time": "timezone",
+    "timezone": "privacy",
+}
 Rendered = tuple[str, InlineKeyboardMarkup | None]
 
 
-def render_step(t: Translator, step: str, flow: str, view: CarerView,
-                locales: tuple[str, ...]) -> Rendered:
-    """Return the question and buttons of one step."""
-    match step:
-        case "language":
-            return texts.language_prompt(t), keyboards.languages(flow, locales)
-        case "role":
-            return texts.ask_role(t), keyboards.roles(t, flow)
-        case "ages":
-            return texts.ask_age_band(t), keyboards.age_bands(t, flow)
-        case "days":
-            return texts.ask_days(t, view), keyboards.weekdays(t, flow, view)
-        case "time":
-            return texts.ask_time(t), keyboards.times(t, flow)
-        case "timezone":
-            return texts.ask_timezone(t), keyboards.timezones(t, flow)
-        case "privacy":
-            return texts.privacy_notice(t), keyboards.privacy(t)
-    return texts.settings_summary(t, view), keyboards.settings_menu(t)
+_STEPS: dict[str, Callable[[Translator, str, CarerView, tuple[str, ...]], Rendered]] = {
+    "language": lambda t, flow, view, locales: (
+        texts.language_prompt(t),
+        keyboards.languages(flow, locales),
+    ),
+    "role": lambda t, flow, view, locales: (texts.ask_role(t), keyboards.roles(t, flow)),
+    "ages": lambda t, flow, view, locales: (texts.ask_age_band(t), keyboards.age_bands(t, flow)),
+    "days": lambda t, flow, view, locales: (
+        texts.ask_days(t, view),
+        keyboards.weekdays(t, flow, view),
+    ),
+    "time": lambda t, flow, view, locales: (texts.ask_time(t), keyboards.times(t, flow)),
+    "timezone": lambda t, flow, view, locales: (
+        texts.ask_timezone(t),
+        keyboards.timezones(t, flow),
+    ),
+    "privacy": lambda t, flow, view, locales: (texts.privacy_notice(t), keyboards.privacy(t)),
+}
+
+_SAVERS: dict[str, Callable[[CarerService, int, str], Awaitable[CarerView]]] = {
+    "lang": lambda carers, uid, arg: carers.set_locale(uid, arg),
+    "role": lambda carers, uid, arg: carers.set_role(uid, Role(arg)),
+    "age": lambda carers, uid, arg: carers.set_age_band(uid, AgeBand(arg)),
+    "day": lambda carers, uid, arg: carers.toggle_weekday(uid, int(arg)),
+    "days": lambda carers, uid, arg: carers.require(uid),
+    "time": lambda carers, uid, arg: carers.set_time(uid, arg),
+    "tz": lambda carers, uid, arg: carers.set_timezone(uid, arg),
+}
 
 
-def after(step: str, flow: str, view: CarerView, t: Translator, locales: tuple[str, ...]
-          ) -> Rendered:
+def render_step(
+    t: Translator, step: str, flow: str, view: CarerView, locales: tuple[str, ...]
+) -> Rendered:
+    """Return the question and buttons of one step, or the settings summary."""
+    build = _STEPS.get(step)
+    if build is None:
+        return texts.settings_summary(t, view), keyboards.settings_menu(t)
+    return build(t, flow, view, locales)
+
+
+def after(
+    step: str, flow: str, view: CarerView, t: Translator, locales: tuple[str, ...]
+) -> Rendered:
     """Render what follows an answered step: the next question, or the settings summary."""
     if flow == keyboards.ONBOARDING and not view.onboarded:
         return render_step(t, NEXT_STEP.get(step, "summary"), flow, view, locales)
     return render_step(t, "summary", flow, view, locales)
 
 
-async def apply_choice(update: Update, context: BotContext, action: str, arg: str, flow: str
-                       ) -> Rendered | None:
+async def apply_choice(
+    update: Update, context: BotContext, action: str, arg: str, flow: str
+) -> Rendered | None:
     """Save one tapped answer and return what to show next (None: nothing changes)."""
     carers = context.services.carers
     uid = user_id(update)
     locales = context.services.catalogs.locales
-    step = {"lang": "language", "role": "role", "age": "ages", "day": "days", "days": "days",
-            "time": "time", "tz": "timezone", "ask": arg}.get(action)
+    step = {
+        "lang": "language",
+        "role": "role",
+        "age": "ages",
+        "day": "days",
+        "days": "days",
+        "time": "time",
+        "tz": "timezone",
+        "ask": arg,
+    }.get(action)
     if step is None:
         return None
     if action == "ask":
@@ -69,27 +106,11 @@ async def apply_choice(update: Update, context: BotContext, action: str, arg: st
         view = await carers.await_input(uid, f"{step}:{flow}")
         t = context.t(view.locale)
         return (texts.ask_typed_time(t) if step == "time" else texts.ask_typed_timezone(t)), None
-    view = await _save(carers, uid, action, arg)
+    view = await _SAVERS[action](carers, uid, arg)
     t = context.t(view.locale)
     if action == "day":
         return render_step(t, "days", flow, view, locales)
     return after(step, flow, view, t, locales)
-
-
-async def _save(carers: CarerService, uid: int, action: str, arg: str) -> CarerView:
-    if action == "lang":
-        return await carers.set_locale(uid, arg)
-    if action == "role":
-        return await carers.set_role(uid, Role(arg))
-    if action == "age":
-        return await carers.set_age_band(uid, AgeBand(arg))
-    if action == "day":
-        return await carers.toggle_weekday(uid, int(arg))
-    if action == "time":
-        return await carers.set_time(uid, arg)
-    if action == "tz":
-        return await carers.set_timezone(uid, arg)
-    return await carers.require(uid)
 
 
 async def tap(update: Update, context: BotContext) -> None:
@@ -131,8 +152,9 @@ async def show_settings(update: Update, context: BotContext) -> None:
         await reply_error(update, context, error)
         return
     t = context.t(view.locale)
-    await message(update).reply_text(texts.settings_summary(t, view),
-                                     reply_markup=keyboards.settings_menu(t))
+    await message(update).reply_text(
+        texts.settings_summary(t, view), reply_markup=keyboards.settings_menu(t)
+    )
 
 
 async def share_location(update: Update, context: BotContext) -> None:
@@ -141,7 +163,8 @@ async def share_location(update: Update, context: BotContext) -> None:
     assert location is not None
     try:
         view = await context.services.carers.set_timezone_from_location(
-            user_id(update), latitude=location.latitude, longitude=location.longitude)
+            user_id(update), latitude=location.latitude, longitude=location.longitude
+        )
     except DomainError as error:
         await reply_error(update, context, error)
         return
@@ -171,7 +194,7 @@ async def resume(update: Update, context: BotContext) -> None:
     await message(update).reply_text(texts.resumed(context.t(view.locale), view))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     """Add the onboarding and settings handlers."""
     app.add_handler(CallbackQueryHandler(tap, pattern=r"^cfg(ob|set):"))
     app.add_handler(CommandHandler("settings", show_settings))

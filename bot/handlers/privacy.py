@@ -21,7 +21,8 @@ async def export(update: Update, context: BotContext) -> None:
     t = context.t(view.locale)
     await message(update).reply_document(
         InputFile(payload, filename="secure-base-reflections.json"),
-        caption=texts.export_caption(t))
+        caption=texts.export_caption(t),
+    )
 
 
 async def ask_to_forget(update: Update, context: BotContext) -> None:
@@ -30,8 +31,9 @@ async def ask_to_forget(update: Update, context: BotContext) -> None:
     if await context.services.carers.find(user_id(update)) is None:
         await message(update).reply_text(texts.nothing_to_forget(t))
         return
-    await message(update).reply_text(texts.forget_confirm(t),
-                                      reply_markup=keyboards.forget_confirmation(t))
+    await message(update).reply_text(
+        texts.forget_confirm(t), reply_markup=keyboards.forget_confirmation(t)
+    )
 
 
 async def confirm_forget(update: Update, context: BotContext) -> None:
@@ -45,10 +47,11 @@ async def confirm_forget(update: Update, context: BotContext) -> None:
         return
     locale = await context.services.journal.forget(user_id(update))
     await query.edit_message_text(
-        texts.forgotten(context.t(locale)) if locale else texts.nothing_to_forget(t))
+        texts.forgotten(context.t(locale)) if locale else texts.nothing_to_forget(t)
+    )
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     """Add the export and forget handlers."""
     app.add_handler(CommandHandler("export", export))
     app.add_handler(CommandHandler("forget", ask_to_forget))

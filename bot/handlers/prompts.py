@@ -32,8 +32,9 @@ async def act_on_prompt(update: Update, context: BotContext) -> None:
             t = context.t(view.locale)
             reply = texts.answer_invitation(t, prompt.texts[t.locale] if prompt else None)
         elif callback.action in ("later", "tomorrow"):
-            outcome = await prompts.snooze(uid, delivery_id, "later" if callback.action == "later"
-                                           else "tomorrow")
+            outcome = await prompts.snooze(
+                uid, delivery_id, "later" if callback.action == "later" else "tomorrow"
+            )
             t = context.t(outcome.carer.locale)
             reply = texts.snoozed(t, t.datetime(outcome.due_at, outcome.carer.timezone or "UTC"))
         else:
@@ -48,8 +49,9 @@ async def act_on_prompt(update: Update, context: BotContext) -> None:
     await message(update).reply_text(reply)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     """Add the prompt handlers."""
     app.add_handler(CommandHandler("prompt", prompt_now))
-    app.add_handler(CallbackQueryHandler(act_on_prompt,
-                                         pattern=r"^prompt:(answer|later|tomorrow|skip):\d+$"))
+    app.add_handler(
+        CallbackQueryHandler(act_on_prompt, pattern=r"^prompt:(answer|later|tomorrow|skip):\d+$")
+    )

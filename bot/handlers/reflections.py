@@ -13,9 +13,18 @@ from bot.handlers.onboarding import after
 from bot.services.inbox import SettingAnswered, SettingRejected
 from bot.services.reflections import IncomingText
 
-NOT_TEXT = (filters.VOICE | filters.AUDIO | filters.PHOTO | filters.Sticker.ALL
-            | filters.Document.ALL | filters.VIDEO | filters.VIDEO_NOTE | filters.ANIMATION
-            | filters.CONTACT | filters.POLL)
+NOT_TEXT = (
+    filters.VOICE
+    | filters.AUDIO
+    | filters.PHOTO
+    | filters.Sticker.ALL
+    | filters.Document.ALL
+    | filters.VIDEO
+    | filters.VIDEO_NOTE
+    | filters.ANIMATION
+    | filters.CONTACT
+    | filters.POLL
+)
 
 
 async def receive_text(update: Update, context: BotContext) -> None:
@@ -23,8 +32,11 @@ async def receive_text(update: Update, context: BotContext) -> None:
     msg = message(update)
     assert msg.text is not None
     incoming = IncomingText(
-        telegram_user_id=user_id(update), message_id=msg.message_id, text=msg.text,
-        reply_to_message_id=msg.reply_to_message.message_id if msg.reply_to_message else None)
+        telegram_user_id=user_id(update),
+        message_id=msg.message_id,
+        text=msg.text,
+        reply_to_message_id=msg.reply_to_message.message_id if msg.reply_to_message else None,
+    )
     try:
         result = await context.services.inbox.receive_text(incoming)
     except DomainError as error:
@@ -35,8 +47,9 @@ async def receive_text(update: Update, context: BotContext) -> None:
         await msg.reply_text(texts.domain_error(t, result.error))
         return
     if isinstance(result, SettingAnswered):
-        text, markup = after(result.field, result.flow, result.carer, t,
-                             context.services.catalogs.locales)
+        text, markup = after(
+            result.field, result.flow, result.carer, t, context.services.catalogs.locales
+        )
         await msg.reply_text(text, reply_markup=markup)
         return
     await msg.reply_text(texts.reflection_reply(t, result.assessment))
@@ -48,7 +61,7 @@ async def refuse_non_text(update: Update, context: BotContext) -> None:
     await message(update).reply_text(texts.non_text(t))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     """Add the text and non-text handlers; they go last so commands win."""
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, receive_text))
     app.add_handler(MessageHandler(NOT_TEXT, refuse_non_text))

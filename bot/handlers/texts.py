@@ -113,8 +113,12 @@ def schedule_line(t: Translator, view: CarerView) -> str:
         return t.gettext("No prompts are scheduled yet.")
     return t.gettext(
         "Prompts come on {days} at {time} ({timezone}). The next one: {next}."
-    ).format(days=weekday_list(t, view.weekdays), time=t.time(view.prompt_time),
-             timezone=view.timezone, next=t.datetime(view.next_prompt_at, view.timezone))
+    ).format(
+        days=weekday_list(t, view.weekdays),
+        time=t.time(view.prompt_time),
+        timezone=view.timezone,
+        next=t.datetime(view.next_prompt_at, view.timezone),
+    )
 
 
 def weekday_list(t: Translator, days: frozenset[int]) -> str:
@@ -127,11 +131,14 @@ def settings_summary(t: Translator, view: CarerView) -> str:
     lines = [
         t.gettext("Your settings:"),
         t.gettext("Language: {language}").format(
-            language=LANGUAGE_NAMES.get(view.locale, view.locale)),
+            language=LANGUAGE_NAMES.get(view.locale, view.locale)
+        ),
         t.gettext("Role: {role}").format(
-            role=role_label(t, view.role) if view.role else t.gettext("not set")),
+            role=role_label(t, view.role) if view.role else t.gettext("not set")
+        ),
         t.gettext("Ages: {ages}").format(
-            ages=age_band_label(t, view.age_band) if view.age_band else t.gettext("not set")),
+            ages=age_band_label(t, view.age_band) if view.age_band else t.gettext("not set")
+        ),
         t.gettext("Days: {days}").format(days=weekday_list(t, view.weekdays)),
         t.gettext("Time: {time}").format(time=t.time(view.prompt_time)),
         t.gettext("Timezone: {timezone}").format(timezone=view.timezone or t.gettext("not set")),
@@ -143,15 +150,17 @@ def settings_summary(t: Translator, view: CarerView) -> str:
     return "\n".join(lines)
 
 
-def prompt_message(t: Translator, content: ContentRegistry, *, prompt_id: str, dimension: str,
-                   snoozed: bool) -> str:
+def prompt_message(
+    t: Translator, content: ContentRegistry, *, prompt_id: str, dimension: str, snoozed: bool
+) -> str:
     """Render a prompt with its dimension heading."""
     dim = Dimension(dimension)
     prompt = content.prompt(prompt_id)
     text = prompt.texts[t.locale] if prompt else ""
     heading = t.gettext("{dimension}: {benefit}").format(
         dimension=content.dimension_name(dim, t.locale),
-        benefit=content.dimension_benefit(dim, t.locale))
+        benefit=content.dimension_benefit(dim, t.locale),
+    )
     lead = t.gettext("As promised, here it is again.") + "\n" if snoozed else ""
     footer = t.gettext("Reply with a few lines whenever suits you. Please leave out names.")
     return f"{lead}{heading}\n\n{text}\n\n{footer}"
@@ -159,8 +168,10 @@ def prompt_message(t: Translator, content: ContentRegistry, *, prompt_id: str, d
 
 def answer_invitation(t: Translator, prompt_text: str | None) -> str:
     """Invite the reflection after the Answer button."""
-    invitation = t.gettext("Go ahead: write your reflection in your next message. "
-                           "Please leave out names and identifying details.")
+    invitation = t.gettext(
+        "Go ahead: write your reflection in your next message. "
+        "Please leave out names and identifying details."
+    )
     return f"{prompt_text}\n\n{invitation}" if prompt_text else invitation
 
 
@@ -210,10 +221,12 @@ def signpost(t: Translator, level: RiskLevel, contacts: Contacts) -> str:
         ).format(emergency_number=number)
     parts = [body]
     if contacts.helpline:
-        parts.append(t.gettext("You can also contact: {helpline}").format(
-            helpline=contacts.helpline))
-    parts.append(t.gettext("This bot is not a reporting channel, so please use the contacts "
-                           "above."))
+        parts.append(
+            t.gettext("You can also contact: {helpline}").format(helpline=contacts.helpline)
+        )
+    parts.append(
+        t.gettext("This bot is not a reporting channel, so please use the contacts above.")
+    )
     return "\n\n".join(parts)
 
 
@@ -236,17 +249,20 @@ def domain_error(t: Translator, error: DomainError) -> str:
     messages = {
         "unknown_timezone": t.gettext(
             "I don't recognise that timezone. Try a name like Europe/London or "
-            "America/Mexico_City, or pick one from the list."),
+            "America/Mexico_City, or pick one from the list."
+        ),
         "invalid_time": t.gettext(
-            "I couldn't read that as a time. Try something like 19:30 or 7pm."),
+            "I couldn't read that as a time. Try something like 19:30 or 7pm."
+        ),
         "no_days": t.gettext("Please keep at least one day; use /pause to stop prompts."),
         "empty_reflection": t.gettext("That message was empty, so there was nothing to save."),
         "too_late_today": t.gettext(
-            "It's getting late, so 'later today' would fall in the night. Try 'Tomorrow' "
-            "instead."),
+            "It's getting late, so 'later today' would fall in the night. Try 'Tomorrow' instead."
+        ),
         "prompt_closed": t.gettext(
             "That prompt has already been answered, skipped or snoozed. Send /prompt for a "
-            "new one."),
+            "new one."
+        ),
         "not_onboarded": t.gettext("Let's get you set up first: send /start."),
     }
     return messages.get(error.key, t.gettext("Sorry, that didn't work. Please try again."))
@@ -266,9 +282,11 @@ def journal_page(t: Translator, page: JournalPage, content: ContentRegistry) -> 
     """Render one page of the journal."""
     if page.total == 0:
         return t.gettext("Your journal is empty so far. Send /prompt to begin.")
-    header = t.ngettext("Your journal: {count} reflection. Page {page} of {pages}.",
-                        "Your journal: {count} reflections. Page {page} of {pages}.",
-                        page.total).format(count=page.total, page=page.page + 1, pages=page.pages)
+    header = t.ngettext(
+        "Your journal: {count} reflection. Page {page} of {pages}.",
+        "Your journal: {count} reflections. Page {page} of {pages}.",
+        page.total,
+    ).format(count=page.total, page=page.page + 1, pages=page.pages)
     blocks = [header]
     zone = page.carer.timezone or "UTC"
     for entry in page.entries:
@@ -288,20 +306,25 @@ def _shorten(text: str, limit: int = 900) -> str:
 
 def export_caption(t: Translator) -> str:
     """Caption the export file."""
-    return t.gettext("Everything the bot stores about you, as a JSON file. Keep it somewhere "
-                     "safe: it contains what you wrote.")
+    return t.gettext(
+        "Everything the bot stores about you, as a JSON file. Keep it somewhere "
+        "safe: it contains what you wrote."
+    )
 
 
 def forget_confirm(t: Translator) -> str:
     """Ask before deleting everything."""
-    return t.gettext("This deletes your settings, prompts and every reflection you wrote. It "
-                     "cannot be undone. Delete everything?")
+    return t.gettext(
+        "This deletes your settings, prompts and every reflection you wrote. It "
+        "cannot be undone. Delete everything?"
+    )
 
 
 def forgotten(t: Translator) -> str:
     """Confirm deletion."""
-    return t.gettext("Done. Everything about you has been deleted. If you ever want to come "
-                     "back, send /start.")
+    return t.gettext(
+        "Done. Everything about you has been deleted. If you ever want to come back, send /start."
+    )
 
 
 def forget_cancelled(t: Translator) -> str:
@@ -333,8 +356,10 @@ def language_prompt(t: Translator) -> str:
 
 def unexpected_error(t: Translator) -> str:
     """Apologise for a bug without blaming the carer."""
-    return t.gettext("Sorry, something went wrong on my side and your last message was not "
-                     "saved. Please try again in a moment.")
+    return t.gettext(
+        "Sorry, something went wrong on my side and your last message was not "
+        "saved. Please try again in a moment."
+    )
 
 
 def command_descriptions(t: Translator) -> list[tuple[str, str]]:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.domain.model import AgeBand, Dimension, Role
 from bot.packs.lines import LineIndex
-from bot.packs.schema import CuesFile, PackFile, SafeguardingFile, SuggestionItem
+from bot.packs.schema import CuesFile, PackFile, PromptItem, SafeguardingFile, SuggestionItem
 
 MIN_PER_AUDIENCE = 3
 _MARKUP = re.compile(r"<[^>]*>|[{}]")
@@ -103,13 +103,24 @@ def load_raw_content(root: Path) -> RawContent:
     cues, cue_index = collector.read(root / "cues.toml", CuesFile)
     locales = _shared_locales(collector, root, packs)
     if safeguarding is not None:
-        _check_locales_present(collector, root / "safeguarding.toml", guard_index, locales,
-                               {"contacts": safeguarding.contacts,
-                                **{f"rule.{i}.phrases": rule.phrases
-                                   for i, rule in enumerate(safeguarding.rule)}})
+        _check_locales_present(
+            collector,
+            root / "safeguarding.toml",
+            guard_index,
+            locales,
+            {
+                "contacts": safeguarding.contacts,
+                **{f"rule.{i}.phrases": rule.phrases for i, rule in enumerate(safeguarding.rule)},
+            },
+        )
     if cues is not None:
-        _check_locales_present(collector, root / "cues.toml", cue_index, locales,
-                               {"struggle": cues.struggle, "positive": cues.positive})
+        _check_locales_present(
+            collector,
+            root / "cues.toml",
+            cue_index,
+            locales,
+            {"struggle": cues.struggle, "positive": cues.positive},
+        )
     if collector.issues or safeguarding is None or cues is None:
         raise ContentError(collector.issues)
     return RawContent(packs=packs, safeguarding=safeguarding, cues=cues, locales=locales)
@@ -134,26 +145,43 @@ def _check_pack(
 ) -> None:
     """Cross-check one pack: ids, locales, text rules and audience coverage."""
     if pack.pack.dimension is not dimension:
-        collector.add(path, index.line_of(("pack", "dimension")),
-                      f"pack.dimension must be {dimension.value!r} in this folder")
+        collector.add(
+            path,
+            index.line_of(("pack", "dimension")),
+            f"pack.dimension must be {dimension.value!r} in this folder",
+        )
     locales = pack.pack.locales
-    _check_locales_present(collector, path, index, locales,
-                           {"pack.name": pack.pack.name, "pack.benefit": pack.pack.benefit})
-    for kind, items in (("prompt", pack.prompt), ("suggestion", pack.suggestion)):
+    _check_locales_present(
+        collector,
+        path,
+        index,
+        locales,
+        {"pack.name": pack.pack.name, "pack.benefit": pack.pack.benefit},
+    )
+    groups: list[tuple[str, Sequence[PromptItem | SuggestionItem]]] = [
+        ("prompt", pack.prompt),
+        ("suggestion", pack.suggestion),
+    ]
+    for kind, items in groups:
         for position, item in enumerate(items):
             key = (kind, position)
             line = index.line_of(key)
             if not item.id.startswith(f"{dimension.value}."):
                 collector.add(path, line, f"id {item.id!r} must start with '{dimension.value}.'")
             if item.id in seen_ids:
-                collector.add(path, line, f"duplicate id {item.id!r} (also in {seen_ids[item.id]})")
+                collector.add(
+                    path, line, f"duplicate id {item.id!r} (also in {seen_ids[item.id]})"
+                )
             seen_ids.setdefault(item.id, path)
-            _check_locales_present(collector, path, index, locales, {f"{kind}.{position}.text": item.text})
+            _check_locales_present(
+                collector, path, index, locales, {f"{kind}.{position}.text": item.text}
+            )
             for problem in _text_problems(item.text):
                 collector.add(path, index.line_of((*key, "text")), problem)
             if isinstance(item, SuggestionItem):
-                _check_locales_present(collector, path, index, locales,
-                                       {f"{kind}.{position}.keywords": item.keywords})
+                _check_locales_present(
+                    collector, path, index, locales, {f"{kind}.{position}.keywords": item.keywords}
+                )
     _check_coverage(collector, path, pack)
 
 
@@ -170,8 +198,11 @@ def _check_locales_present(
             if locale not in table:
                 collector.add(path, index.line_of(key), f"{where}: missing locale {locale!r}")
         for extra in sorted(set(table) - set(locales)):
-            collector.add(path, index.line_of((*key, extra)),
-                          f"{where}: locale {extra!r} is not declared in the pack")
+            collector.add(
+                path,
+                index.line_of((*key, extra)),
+                f"{where}: locale {extra!r} is not declared in the pack",
+            )
 
 
 def _text_problems(texts: dict[str, str]) -> Iterator[str]:
@@ -188,10 +219,15 @@ def _check_coverage(collector: _Collector, path: Path, pack: PackFile) -> None:
         for band in AgeBand.concrete():
             for role in Role:
                 count = sum(
-                    1 for item in items
+                    1
+                    for item in items
                     if (not item.age_bands or band in item.age_bands)
                     and (not item.roles or role in item.roles)
                 )
                 if count < MIN_PER_AUDIENCE:
-                    collector.add(path, 1, f"only {count} {kind}s suit {role.value} carers of "
-                                           f"{band.value} children; need {MIN_PER_AUDIENCE}")
+                    collector.add(
+                        path,
+                        1,
+                        f"only {count} {kind}s suit {role.value} carers of "
+                        f"{band.value} children; need {MIN_PER_AUDIENCE}",
+                    )

@@ -64,8 +64,14 @@ class ContentRegistry:
         }
         self.suggestions: dict[Dimension, tuple[Suggestion, ...]] = {
             dim: tuple(
-                Suggestion(s.id, dim, _audience(s), s.tone, dict(s.text),
-                           {loc: tuple(words) for loc, words in s.keywords.items()})
+                Suggestion(
+                    s.id,
+                    dim,
+                    _audience(s),
+                    s.tone,
+                    dict(s.text),
+                    {loc: tuple(words) for loc, words in s.keywords.items()},
+                )
                 for s in pack.suggestion
             )
             for dim, pack in raw.packs.items()
@@ -75,13 +81,18 @@ class ContentRegistry:
         self._facts = {loc: self._build_facts(loc) for loc in self.locales}
         self._contacts = dict(raw.safeguarding.contacts)
         self._risk = {
-            loc: tuple(RiskPhrase.parse(rule.level, phrase)
-                       for rule in raw.safeguarding.rule for phrase in rule.phrases[loc])
+            loc: tuple(
+                RiskPhrase.parse(rule.level, phrase)
+                for rule in raw.safeguarding.rule
+                for phrase in rule.phrases[loc]
+            )
             for loc in self.locales
         }
         self._cues = {
-            loc: Cues(struggle=self._stem_words(loc, raw.cues.struggle[loc]),
-                      positive=self._stem_words(loc, raw.cues.positive[loc]))
+            loc: Cues(
+                struggle=self._stem_words(loc, raw.cues.struggle[loc]),
+                positive=self._stem_words(loc, raw.cues.positive[loc]),
+            )
             for loc in self.locales
         }
 

@@ -10,9 +10,15 @@ from typing import Any
 from telegram.error import NetworkError
 from telegram.request import BaseRequest, RequestData
 
-BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Secure Base", "username": "securebase_bot",
-            "can_join_groups": False, "can_read_all_group_messages": False,
-            "supports_inline_queries": False}
+BOT_USER = {
+    "id": 123456,
+    "is_bot": True,
+    "first_name": "Secure Base",
+    "username": "securebase_bot",
+    "can_join_groups": False,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 FIXED_DATE = 1_700_000_000
 
 
@@ -36,8 +42,11 @@ class ApiCall:
         markup = self.params.get("reply_markup") or {}
         if isinstance(markup, str):
             markup = json.loads(markup)
-        return [(button["text"], button.get("callback_data", ""))
-                for row in markup.get("inline_keyboard", []) for button in row]
+        return [
+            (button["text"], button.get("callback_data", ""))
+            for row in markup.get("inline_keyboard", [])
+            for button in row
+        ]
 
 
 Listener = Callable[[ApiCall], None]
@@ -60,7 +69,7 @@ class LocalBotApi(BaseRequest):
     """Answer Bot API methods locally, record every call, and optionally fail on demand."""
 
     def __init__(self, *, listener: Listener | None = None, ids: MessageIds | None = None) -> None:
-        """Record into ``calls``; ``listener`` sees each call as it happens (the sandbox prints)."""
+        """Record into ``calls``; ``listener`` sees each call as it happens (sandbox output)."""
         self.calls: list[ApiCall] = []
         self.ids = ids or MessageIds()
         self._listener = listener
@@ -90,24 +99,36 @@ class LocalBotApi(BaseRequest):
         """Return the recorded calls of one method."""
         return [call for call in self.calls if call.method == method]
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout: Any = None, write_timeout: Any = None,
-                         connect_timeout: Any = None, pool_timeout: Any = None
-                         ) -> tuple[int, bytes]:
+    async def do_request(  # noqa: PLR0913, PLR0917 - signature fixed by BaseRequest
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
         """Record the call and return what the Bot API would."""
         endpoint = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
-        files = {name: _content(part) for name, part in
-                 (request_data.multipart_data.items() if request_data and
-                  request_data.contains_files else [])}
+        files = {
+            name: _content(part)
+            for name, part in (
+                request_data.multipart_data.items()
+                if request_data and request_data.contains_files
+                else []
+            )
+        }
         if self._network_failures and endpoint != "getUpdates":
             self._network_failures -= 1
             raise NetworkError("sandbox: connection dropped")
         for index, (method_name, status, description) in enumerate(self._failures):
             if method_name == endpoint:
                 del self._failures[index]
-                return status, json.dumps({"ok": False, "error_code": status,
-                                           "description": description}).encode()
+                return status, json.dumps(
+                    {"ok": False, "error_code": status, "description": description}
+                ).encode()
         call = ApiCall(endpoint, params, files)
         result = self._result(call)
         if endpoint != "getUpdates":
@@ -121,20 +142,34 @@ class LocalBotApi(BaseRequest):
             return BOT_USER
         if call.method == "getUpdates":
             return []
-        if call.method in {"sendMessage", "sendDocument", "editMessageText",
-                           "editMessageReplyMarkup"}:
+        if call.method in {
+            "sendMessage",
+            "sendDocument",
+            "editMessageText",
+            "editMessageReplyMarkup",
+        }:
             return self._message(call)
         return True
 
     def _message(self, call: ApiCall) -> dict[str, Any]:
         chat_id = int(call.params.get("chat_id", 0))
-        message_id = (int(call.params["message_id"]) if "message_id" in call.params
-                      else self.ids.next(chat_id))
+        message_id = (
+            int(call.params["message_id"])
+            if "message_id" in call.params
+            else self.ids.next(chat_id)
+        )
         call.message_id = message_id
-        result: dict[str, Any] = {"message_id": message_id, "date": FIXED_DATE,
-                                  "chat": {"id": chat_id, "type": "private"}, "from": BOT_USER}
+        result: dict[str, Any] = {
+            "message_id": message_id,
+            "date": FIXED_DATE,
+            "chat": {"id": chat_id, "type": "private"},
+            "from": BOT_USER,
+        }
         if call.method == "sendDocument":
-            result["document"] = {"file_id": f"doc{message_id}", "file_unique_id": f"u{message_id}"}
+            result["document"] = {
+                "file_id": f"doc{message_id}",
+                "file_unique_id": f"u{message_id}",
+            }
         else:
             result["text"] = call.text
         return result

@@ -48,6 +48,7 @@ class ShiftedClock:
 
 def show(write: Write) -> Callable[[ApiCall], None]:
     """Return a listener that prints what the bot sends, numbering its buttons."""
+
     def listener(call: ApiCall) -> None:
         if call.method in {"sendMessage", "editMessageText"}:
             prefix = "bot (edited)" if call.method == "editMessageText" else "bot"
@@ -55,8 +56,10 @@ def show(write: Write) -> Callable[[ApiCall], None]:
         elif call.method == "sendDocument":
             write(f"\nbot> [file] {_save_documents(call)}\n{call.text}")
         if call.buttons:
-            write("  " + "  ".join(f"[#{i}] {label}" for i, (label, _) in
-                                   enumerate(call.buttons, 1)))
+            write(
+                "  " + "  ".join(f"[#{i}] {label}" for i, (label, _) in enumerate(call.buttons, 1))
+            )
+
     return listener
 
 
@@ -74,8 +77,14 @@ def _save_documents(call: ApiCall) -> str:
 class Sandbox:
     """Turn typed lines into updates for one application."""
 
-    def __init__(self, app: BotApplication, api: LocalBotApi, users: UpdateFactory,
-                 clock: ShiftedClock, write: Write) -> None:
+    def __init__(
+        self,
+        app: BotApplication,
+        api: LocalBotApi,
+        users: UpdateFactory,
+        clock: ShiftedClock,
+        write: Write,
+    ) -> None:
         """Wire the pieces run_chat builds."""
         self.app, self.api, self.users, self.clock, self.write = app, api, users, clock, write
 
@@ -95,7 +104,7 @@ class Sandbox:
         services = self.app.bot_data.services
         match = _WAIT.match(amount)
         if amount == "next":
-            carer = await services.carers.find(self.users.user["id"])
+            carer = await services.carers.find(self.users.user_id)
             if carer is None or carer.next_prompt_at is None:
                 self.write("(no prompt is scheduled: finish /start, or /resume)")
                 return
@@ -136,8 +145,7 @@ class Sandbox:
                 if not 1 <= number <= len(call.buttons):
                     self.write(f"There is no button #{number}.")
                     return None
-                return self.users.callback(call.buttons[number - 1][1],
-                                           message_id=call.message_id)
+                return self.users.callback(call.buttons[number - 1][1], message_id=call.message_id)
         self.write("There are no buttons to tap yet.")
         return None
 
@@ -149,16 +157,20 @@ class Sandbox:
         return None
 
 
-async def run_chat(settings: Settings, *, language: str | None,  # noqa: PLR0913
-                   lines: asyncio.Queue[str | None], write: Write = print,
-                   echo: bool = False) -> None:
+async def run_chat(
+    settings: Settings,
+    *,
+    language: str | None,
+    lines: asyncio.Queue[str | None],
+    write: Write = print,
+    echo: bool = False,
+) -> None:
     """Run the application against the local API until the lines run out or ``:quit``."""
     ids = MessageIds()
     api = LocalBotApi(listener=show(write), ids=ids)
     clock = ShiftedClock()
     app = build_application(settings, request=api, clock=clock)
-    sandbox = Sandbox(app, api, UpdateFactory(app.bot, ids, language_code=language), clock,
-                      write)
+    sandbox = Sandbox(app, api, UpdateFactory(app.bot, ids, language_code=language), clock, write)
     async with app:
         await on_startup(app)
         await app.start()

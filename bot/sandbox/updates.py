@@ -13,13 +13,21 @@ from bot.sandbox.api import FIXED_DATE, MessageIds
 class UpdateFactory:
     """Make updates from one user in one private chat, with realistic ids."""
 
-    def __init__(self, bot: Bot, ids: MessageIds, *, user_id: int = 1001,
-                 language_code: str | None = "en", first_name: str = "Sam") -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        ids: MessageIds,
+        *,
+        user_id: int = 1001,
+        language_code: str | None = "en",
+        first_name: str = "Sam",
+    ) -> None:
         """Bind to a bot (for shortcuts like reply_text) and the shared message-id counter."""
         self._bot = bot
         self._ids = ids
         self._update_ids = count(1)
-        self.user = {"id": user_id, "is_bot": False, "first_name": first_name}
+        self.user_id = user_id
+        self.user: dict[str, object] = {"id": user_id, "is_bot": False, "first_name": first_name}
         if language_code:
             self.user["language_code"] = language_code
         self.chat = {"id": user_id, "type": "private", "first_name": first_name}
@@ -30,48 +38,93 @@ class UpdateFactory:
         return update
 
     def _message(self, **fields: Any) -> dict[str, Any]:
-        message_id = fields.pop("message_id", None) or self._ids.next(self.user["id"])
-        return {"message_id": message_id, "date": FIXED_DATE, "chat": self.chat,
-                "from": self.user, **fields}
+        message_id = fields.pop("message_id", None) or self._ids.next(self.user_id)
+        return {
+            "message_id": message_id,
+            "date": FIXED_DATE,
+            "chat": self.chat,
+            "from": self.user,
+            **fields,
+        }
 
-    def text(self, text: str, *, reply_to: int | None = None, message_id: int | None = None
-             ) -> Update:
+    def text(
+        self, text: str, *, reply_to: int | None = None, message_id: int | None = None
+    ) -> Update:
         """A text message; commands get their bot_command entity."""
         fields: dict[str, Any] = {"text": text, "message_id": message_id}
         if text.startswith("/"):
-            command = text.split()[0]
+            command = text.split(maxsplit=1)[0]
             fields["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         if reply_to is not None:
-            fields["reply_to_message"] = {"message_id": reply_to, "date": FIXED_DATE,
-                                          "chat": self.chat, "text": "…"}
+            fields["reply_to_message"] = {
+                "message_id": reply_to,
+                "date": FIXED_DATE,
+                "chat": self.chat,
+                "text": "…",
+            }
         return self._update({"message": self._message(**fields)})
 
     def callback(self, data: str, *, message_id: int = 1) -> Update:
         """A tap on an inline button under the bot's message ``message_id``."""
-        return self._update({"callback_query": {
-            "id": f"cq{next(self._update_ids)}", "from": self.user, "chat_instance": "sandbox",
-            "data": data,
-            "message": {"message_id": message_id, "date": FIXED_DATE, "chat": self.chat,
-                        "text": "…"},
-        }})
+        return self._update(
+            {
+                "callback_query": {
+                    "id": f"cq{next(self._update_ids)}",
+                    "from": self.user,
+                    "chat_instance": "sandbox",
+                    "data": data,
+                    "message": {
+                        "message_id": message_id,
+                        "date": FIXED_DATE,
+                        "chat": self.chat,
+                        "text": "…",
+                    },
+                }
+            }
+        )
 
     def voice(self) -> Update:
         """A voice note."""
-        return self._update({"message": self._message(voice={
-            "file_id": "voice1", "file_unique_id": "v1", "duration": 3})})
+        return self._update(
+            {
+                "message": self._message(
+                    voice={"file_id": "voice1", "file_unique_id": "v1", "duration": 3}
+                )
+            }
+        )
 
     def photo(self) -> Update:
         """A photo."""
-        return self._update({"message": self._message(photo=[{
-            "file_id": "photo1", "file_unique_id": "p1", "width": 10, "height": 10}])})
+        return self._update(
+            {
+                "message": self._message(
+                    photo=[
+                        {"file_id": "photo1", "file_unique_id": "p1", "width": 10, "height": 10}
+                    ]
+                )
+            }
+        )
 
     def sticker(self) -> Update:
         """A sticker."""
-        return self._update({"message": self._message(sticker={
-            "file_id": "st1", "file_unique_id": "s1", "type": "regular", "width": 10,
-            "height": 10, "is_animated": False, "is_video": False})})
+        return self._update(
+            {
+                "message": self._message(
+                    sticker={
+                        "file_id": "st1",
+                        "file_unique_id": "s1",
+                        "type": "regular",
+                        "width": 10,
+                        "height": 10,
+                        "is_animated": False,
+                        "is_video": False,
+                    }
+                )
+            }
+        )
 
     def location(self, latitude: float, longitude: float) -> Update:
         """A shared location."""
-        return self._update({"message": self._message(location={
-            "latitude": latitude, "longitude": longitude})})
+        return self._update(
+            {"message": self._message(location={"latitude": latitude, "longitude": longitude})}
+        )

@@ -23,11 +23,19 @@ class TelegramPromptNotifier:
     async def send_prompt(self, message: PromptMessage) -> int:
         """Render and send one prompt with its buttons; return the Telegram message id."""
         t = self._catalogs.get(message.locale)
-        text = texts.prompt_message(t, self._content, prompt_id=message.prompt_id,
-                                    dimension=message.dimension, snoozed=message.snoozed)
+        text = texts.prompt_message(
+            t,
+            self._content,
+            prompt_id=message.prompt_id,
+            dimension=message.dimension,
+            snoozed=message.snoozed,
+        )
         try:
             sent = await self._bot.send_message(
-                message.chat_id, text, reply_markup=keyboards.prompt_actions(t, message.delivery_id))
+                message.chat_id,
+                text,
+                reply_markup=keyboards.prompt_actions(t, message.delivery_id),
+            )
         except (Forbidden, BadRequest) as exc:
             raise DeliveryFailedError(type(exc).__name__, transient=False) from exc
         except (RetryAfter, NetworkError) as exc:

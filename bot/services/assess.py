@@ -41,8 +41,9 @@ class SuggestionEngine:
         cues = self._content.cues(locale)
         reading = Reading(
             stems=reflection_stems,
-            tone=detect_tone(reflection_stems, struggle_cues=cues.struggle,
-                             positive_cues=cues.positive),
+            tone=detect_tone(
+                reflection_stems, struggle_cues=cues.struggle, positive_cues=cues.positive
+            ),
             age_band=age_band or AgeBand.SEVERAL,
             role=role or Role.FOSTER,
         )

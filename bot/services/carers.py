@@ -14,10 +14,10 @@ from bot.domain.model import AgeBand, Role
 from bot.domain.schedule import next_prompt_at, parse_local_time, resolve_timezone
 from bot.i18n import Catalogs
 from bot.ports import Clock
+from bot.services.views import CarerView, format_weekdays, parse_weekdays
 from bot.storage import repositories as repo
 from bot.storage.db import Database
 from bot.storage.models import Carer
-from bot.services.views import CarerView, format_weekdays, parse_weekdays
 
 Mutation = Callable[[Carer], None]
 
@@ -49,25 +49,37 @@ class CarerService:
         self._clock = clock
         self._catalogs = catalogs
 
-    async def start(self, *, telegram_user_id: int, chat_id: int, language_code: str | None
-                    ) -> CarerView:
+    async def start(
+        self, *, telegram_user_id: int, chat_id: int, language_code: str | None
+    ) -> CarerView:
         """Return the carer, creating them on first contact; existing answers are kept."""
+
         def work(session: repo.Session) -> CarerView:
-            carer = repo.get_carer_by_telegram_id(session=session, telegram_user_id=telegram_user_id)
+            carer = repo.get_carer_by_telegram_id(
+                session=session, telegram_user_id=telegram_user_id
+            )
             if carer is None:
-                carer = repo.create_carer(session=session, telegram_user_id=telegram_user_id,
-                                          chat_id=chat_id,
-                                          locale=self._catalogs.negotiate(language_code))
+                carer = repo.create_carer(
+                    session=session,
+                    telegram_user_id=telegram_user_id,
+                    chat_id=chat_id,
+                    locale=self._catalogs.negotiate(language_code),
+                )
             carer.chat_id = chat_id
             carer.awaiting = None
             return CarerView.of(carer)
+
         return await self._db.run(work)
 
     async def find(self, telegram_user_id: int) -> CarerView | None:
         """Return the carer if they have started the bot."""
+
         def work(session: repo.Session) -> CarerView | None:
-            carer = repo.get_carer_by_telegram_id(session=session, telegram_user_id=telegram_user_id)
+            carer = repo.get_carer_by_telegram_id(
+                session=session, telegram_user_id=telegram_user_id
+            )
             return CarerView.of(carer) if carer else None
+
         return await self._db.run(work)
 
     async def require(self, telegram_user_id: int) -> CarerView:
@@ -79,13 +91,17 @@ class CarerService:
 
     async def update(self, telegram_user_id: int, mutate: Mutation) -> CarerView:
         """Apply one change and reschedule, in one transaction."""
+
         def work(session: repo.Session) -> CarerView:
-            carer = repo.get_carer_by_telegram_id(session=session, telegram_user_id=telegram_user_id)
+            carer = repo.get_carer_by_telegram_id(
+                session=session, telegram_user_id=telegram_user_id
+            )
             if carer is None:
                 raise NotOnboardedError()
             mutate(carer)
             reschedule(carer, self._clock)
             return CarerView.of(carer)
+
         return await self._db.run(work)
 
     async def set_locale(self, telegram_user_id: int, locale: str) -> CarerView:
@@ -95,20 +111,25 @@ class CarerService:
 
     async def set_role(self, telegram_user_id: int, role: Role) -> CarerView:
         """Record the kind of care the carer gives."""
-        return await self.update(telegram_user_id, lambda carer: setattr(carer, "role", role.value))
+        return await self.update(
+            telegram_user_id, lambda carer: setattr(carer, "role", role.value)
+        )
 
     async def set_age_band(self, telegram_user_id: int, band: AgeBand) -> CarerView:
         """Record the age band of the children cared for."""
-        return await self.update(telegram_user_id,
-                                 lambda carer: setattr(carer, "age_band", band.value))
+        return await self.update(
+            telegram_user_id, lambda carer: setattr(carer, "age_band", band.value)
+        )
 
     async def toggle_weekday(self, telegram_user_id: int, weekday: int) -> CarerView:
         """Add or remove one prompt day; the last day cannot be removed."""
+
         def mutate(carer: Carer) -> None:
             days = set(parse_weekdays(carer.weekdays)) ^ {weekday % 7}
             if not days:
                 raise NoDaysChosenError()
             carer.weekdays = format_weekdays(frozenset(days))
+
         return await self.update(telegram_user_id, mutate)
 
     async def set_time(self, telegram_user_id: int, typed: str) -> CarerView:
@@ -138,17 +159,21 @@ class CarerService:
 
     async def finish_onboarding(self, telegram_user_id: int) -> CarerView:
         """Mark the privacy notice read and start the schedule."""
+
         def mutate(carer: Carer) -> None:
             if carer.onboarded_at is None:
                 carer.onboarded_at = self._clock.now()
+
         return await self.update(telegram_user_id, mutate)
 
     async def set_paused(self, telegram_user_id: int, *, paused: bool) -> CarerView:
         """Stop or restart scheduled prompts; resuming plans from now, with no backlog."""
+
         def mutate(carer: Carer) -> None:
             if carer.onboarded_at is None:
                 raise NotOnboardedError()
             carer.paused = paused
+
         return await self.update(telegram_user_id, mutate)
 
 

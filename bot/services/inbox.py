@@ -48,9 +48,11 @@ class InboxService:
 
     async def receive_text(self, incoming: IncomingText) -> InboxResult:
         """Handle one text message in one transaction."""
+
         def work(session: repo.Session) -> InboxResult:
-            carer = repo.get_carer_by_telegram_id(session=session,
-                                                  telegram_user_id=incoming.telegram_user_id)
+            carer = repo.get_carer_by_telegram_id(
+                session=session, telegram_user_id=incoming.telegram_user_id
+            )
             if carer is None:
                 raise NotOnboardedError()
             awaiting = carer.awaiting or ""
@@ -60,10 +62,12 @@ class InboxService:
             if carer.onboarded_at is None:
                 raise NotOnboardedError()
             return self._reflections.record(session, carer, incoming)
+
         return await self._db.run(work)
 
-    def _answer_setting(self, carer: Carer, field: str, flow: str, text: str
-                        ) -> SettingAnswered | SettingRejected:
+    def _answer_setting(
+        self, carer: Carer, field: str, flow: str, text: str
+    ) -> SettingAnswered | SettingRejected:
         try:
             if field == "timezone":
                 carer.timezone = resolve_timezone(text).key

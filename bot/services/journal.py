@@ -29,60 +29,88 @@ class JournalService:
 
     async def page(self, telegram_user_id: int, page: int) -> JournalPage:
         """Return one page of reflections, newest first; out-of-range pages are clamped."""
+
         def work(session: repo.Session) -> JournalPage:
             carer = _carer(session, telegram_user_id)
             assert carer.id is not None
             total = repo.count_reflections(session=session, carer_id=carer.id)
             pages = max(1, -(-total // PAGE_SIZE))
             current = min(max(page, 0), pages - 1)
-            rows = repo.list_reflections(session=session, carer_id=carer.id,
-                                         offset=current * PAGE_SIZE, limit=PAGE_SIZE)
-            entries = [JournalEntry(
-                created_at=row.created_at,
-                dimension=Dimension(row.dimension) if row.dimension else None,
-                prompt_id=row.prompt_id,
-                text=row.text,
-                risk=RiskLevel(row.risk_level) if row.risk_level else None,
-            ) for row in rows]
+            rows = repo.list_reflections(
+                session=session, carer_id=carer.id, offset=current * PAGE_SIZE, limit=PAGE_SIZE
+            )
+            entries = [
+                JournalEntry(
+                    created_at=row.created_at,
+                    dimension=Dimension(row.dimension) if row.dimension else None,
+                    prompt_id=row.prompt_id,
+                    text=row.text,
+                    risk=RiskLevel(row.risk_level) if row.risk_level else None,
+                )
+                for row in rows
+            ]
             return JournalPage(CarerView.of(carer), entries, current, pages, total)
+
         return await self._db.run(work)
 
     async def export(self, telegram_user_id: int) -> tuple[CarerView, bytes]:
         """Return everything stored about the carer as a JSON document."""
+
         def work(session: repo.Session) -> tuple[CarerView, bytes]:
             carer = _carer(session, telegram_user_id)
             document = self._document(session, carer)
             payload = json.dumps(document, ensure_ascii=False, indent=2).encode()
             return CarerView.of(carer), payload
+
         return await self._db.run(work)
 
     def _document(self, session: repo.Session, carer: Carer) -> dict[str, Any]:
         assert carer.id is not None
         locale = carer.locale
-        reflections = repo.list_reflections(session=session, carer_id=carer.id, offset=0,
-                                            limit=1_000_000)
+        reflections = repo.list_reflections(
+            session=session, carer_id=carer.id, offset=0, limit=1_000_000
+        )
         return {
             "exported_at": _iso(self._clock.now()),
             "profile": {
-                "telegram_user_id": carer.telegram_user_id, "chat_id": carer.chat_id,
-                "language": locale, "role": carer.role, "age_band": carer.age_band,
+                "telegram_user_id": carer.telegram_user_id,
+                "chat_id": carer.chat_id,
+                "language": locale,
+                "role": carer.role,
+                "age_band": carer.age_band,
                 "prompt_weekdays": sorted(CarerView.of(carer).weekdays),
-                "prompt_time": carer.prompt_time, "timezone": carer.timezone,
-                "paused": carer.paused, "onboarded_at": _iso(carer.onboarded_at),
-                "next_prompt_at": _iso(carer.next_prompt_at), "created_at": _iso(carer.created_at),
+                "prompt_time": carer.prompt_time,
+                "timezone": carer.timezone,
+                "paused": carer.paused,
+                "onboarded_at": _iso(carer.onboarded_at),
+                "next_prompt_at": _iso(carer.next_prompt_at),
+                "created_at": _iso(carer.created_at),
             },
-            "prompts": [{
-                "prompt_id": row.prompt_id, "prompt": self._prompt_text(row.prompt_id, locale),
-                "dimension": row.dimension, "kind": row.kind, "status": row.status,
-                "due_at": _iso(row.due_at), "sent_at": _iso(row.sent_at),
-            } for row in repo.list_deliveries(session=session, carer_id=carer.id)],
-            "reflections": [{
-                "written_at": _iso(row.created_at), "text": row.text,
-                "prompt_id": row.prompt_id, "prompt": self._prompt_text(row.prompt_id, locale),
-                "dimension": row.dimension, "suggestion_id": row.suggestion_id,
-                "suggestion": self._suggestion_text(row.suggestion_id, locale),
-                "safeguarding_flag": row.risk_level,
-            } for row in reversed(reflections)],
+            "prompts": [
+                {
+                    "prompt_id": row.prompt_id,
+                    "prompt": self._prompt_text(row.prompt_id, locale),
+                    "dimension": row.dimension,
+                    "kind": row.kind,
+                    "status": row.status,
+                    "due_at": _iso(row.due_at),
+                    "sent_at": _iso(row.sent_at),
+                }
+                for row in repo.list_deliveries(session=session, carer_id=carer.id)
+            ],
+            "reflections": [
+                {
+                    "written_at": _iso(row.created_at),
+                    "text": row.text,
+                    "prompt_id": row.prompt_id,
+                    "prompt": self._prompt_text(row.prompt_id, locale),
+                    "dimension": row.dimension,
+                    "suggestion_id": row.suggestion_id,
+                    "suggestion": self._suggestion_text(row.suggestion_id, locale),
+                    "safeguarding_flag": row.risk_level,
+                }
+                for row in reversed(reflections)
+            ],
         }
 
     def _prompt_text(self, prompt_id: str | None, locale: str) -> str | None:
@@ -95,14 +123,17 @@ class JournalService:
 
     async def forget(self, telegram_user_id: int) -> str | None:
         """Delete every row about the carer; return their locale to say goodbye in."""
+
         def work(session: repo.Session) -> str | None:
-            carer = repo.get_carer_by_telegram_id(session=session,
-                                                  telegram_user_id=telegram_user_id)
+            carer = repo.get_carer_by_telegram_id(
+                session=session, telegram_user_id=telegram_user_id
+            )
             if carer is None or carer.id is None:
                 return None
             locale = carer.locale
             repo.delete_carer(session=session, carer_id=carer.id)
             return locale
+
         return await self._db.run(work)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, time
+from functools import partial
 from typing import Literal
 
 from bot.domain.errors import NotOnboardedError, PromptClosedError
@@ -34,8 +35,9 @@ DeliveryResult = Literal["sent", "missed", "failed", "retry", "taken"]
 class PromptService:
     """Everything about prompts reaching carers."""
 
-    def __init__(self, db: Database, content: ContentRegistry, clock: Clock,
-                 notifier: PromptNotifier) -> None:
+    def __init__(
+        self, db: Database, content: ContentRegistry, clock: Clock, notifier: PromptNotifier
+    ) -> None:
         """Wire storage, packs, time and the outgoing channel."""
         self._db = db
         self._content = content
@@ -50,8 +52,11 @@ class PromptService:
         band = AgeBand(carer.age_band) if carer.age_band else AgeBand.SEVERAL
         role = Role(carer.role) if carer.role else Role.FOSTER
         for dimension in dimension_order(Dimension(last) if last else None):
-            candidates = [p.id for p in self._content.prompts[dimension]
-                          if p.audience.suits(age_band=band, role=role)]
+            candidates = [
+                p.id
+                for p in self._content.prompts[dimension]
+                if p.audience.suits(age_band=band, role=role)
+            ]
             chosen = choose_least_used(candidates, used=used, salt=str(carer.id))
             if chosen is not None:
                 prompt = self._content.prompt(chosen)
@@ -75,7 +80,7 @@ class PromptService:
         return view
 
     async def sweep(self) -> SweepReport:
-        """Turn due schedule slots into deliveries, then send every delivery whose time has come."""
+        """Turn due schedule slots into deliveries, then send every one whose time has come."""
         now = self._clock.now()
         report = SweepReport()
         report.planned, report.missed = await asyncio.to_thread(self._plan_due, now)
@@ -101,14 +106,16 @@ class PromptService:
         )
         planned = missed = 0
         for carer_id, due in slots:
-            status = self._db.run_sync(lambda session, c=carer_id, d=due: self._plan_slot(
-                session, carer_id=c, due=d, now=now))
+            status = self._db.run_sync(
+                partial(self._plan_slot, carer_id=carer_id, due=due, now=now)
+            )
             planned += status == "pending"
             missed += status == "missed"
         return planned, missed
 
-    def _plan_slot(self, session: repo.Session, *, carer_id: int, due: datetime,
-                   now: datetime) -> str | None:
+    def _plan_slot(
+        self, session: repo.Session, *, carer_id: int, due: datetime, now: datetime
+    ) -> str | None:
         carer = repo.get_carer(session=session, carer_id=carer_id)
         if carer is None or carer.timezone is None:
             return None
@@ -118,8 +125,9 @@ class PromptService:
             at=time.fromisoformat(carer.prompt_time),
             zone=resolve_timezone(carer.timezone),
         )
-        if not repo.advance_schedule(session=session, carer_id=carer_id, expected=due,
-                                     following=following):
+        if not repo.advance_schedule(
+            session=session, carer_id=carer_id, expected=due, following=following
+        ):
             return None
         prompt = self.choose_prompt(session, carer)
         status = "missed" if missed_quiet_window(due=due, now=now) else "pending"
@@ -135,43 +143,63 @@ class PromptService:
         try:
             message_id = await self._notifier.send_prompt(claim)
         except DeliveryFailedError as exc:
-            log.warning("delivery %s failed (transient=%s): %s", delivery_id, exc.transient, exc)
-            await self._db.run(lambda session: _release(session, claim, transient=exc.transient))
-            return "retry" if exc.transient else "failed"
-        await self._db.run(lambda session: repo.record_sent(
-            session=session, delivery_id=delivery_id, sent_at=now, message_id=message_id))
+            transient = exc.transient
+            log.warning("delivery %s failed (transient=%s): %s", delivery_id, transient, exc)
+            await self._db.run(lambda session: _release(session, claim, transient=transient))
+            return "retry" if transient else "failed"
+        await self._db.run(
+            lambda session: repo.record_sent(
+                session=session, delivery_id=delivery_id, sent_at=now, message_id=message_id
+            )
+        )
         return "sent"
 
-    async def snooze(self, telegram_user_id: int, delivery_id: int, option: SnoozeOption
-                     ) -> SnoozeOutcome:
+    async def snooze(
+        self, telegram_user_id: int, delivery_id: int, option: SnoozeOption
+    ) -> SnoozeOutcome:
         """Bring a sent prompt back later today or tomorrow at the usual time."""
         now = self._clock.now()
 
         def work(session: repo.Session) -> SnoozeOutcome:
             carer, delivery = _open_delivery(session, telegram_user_id, delivery_id)
             zone = resolve_timezone(carer.timezone or "UTC")
-            due = (later_today(now=now, zone=zone) if option == "later" else
-                   tomorrow_at(now=now, at=time.fromisoformat(carer.prompt_time), zone=zone))
+            due = (
+                later_today(now=now, zone=zone)
+                if option == "later"
+                else tomorrow_at(now=now, at=time.fromisoformat(carer.prompt_time), zone=zone)
+            )
             delivery.status = "snoozed"
-            _new_delivery(session, carer, self._content.prompt(delivery.prompt_id) or
-                          self.choose_prompt(session, carer), kind="snooze", due_at=due)
+            _new_delivery(
+                session,
+                carer,
+                self._content.prompt(delivery.prompt_id) or self.choose_prompt(session, carer),
+                kind="snooze",
+                due_at=due,
+            )
             return SnoozeOutcome(carer=CarerView.of(carer), due_at=due)
+
         return await self._db.run(work)
 
     async def skip(self, telegram_user_id: int, delivery_id: int) -> CarerView:
         """Close a prompt without an answer."""
+
         def work(session: repo.Session) -> CarerView:
             carer, delivery = _open_delivery(session, telegram_user_id, delivery_id)
             delivery.status = "skipped"
             return CarerView.of(carer)
+
         return await self._db.run(work)
 
-    async def begin_answer(self, telegram_user_id: int, delivery_id: int) -> tuple[CarerView, Prompt | None]:
+    async def begin_answer(
+        self, telegram_user_id: int, delivery_id: int
+    ) -> tuple[CarerView, Prompt | None]:
         """Make the carer's next text the answer to this prompt."""
+
         def work(session: repo.Session) -> tuple[CarerView, Prompt | None]:
             carer, delivery = _open_delivery(session, telegram_user_id, delivery_id)
             carer.awaiting = f"reflection:{delivery_id}"
             return CarerView.of(carer), self._content.prompt(delivery.prompt_id)
+
         return await self._db.run(work)
 
 
@@ -182,8 +210,9 @@ def _onboarded_carer(session: repo.Session, telegram_user_id: int) -> Carer:
     return carer
 
 
-def _open_delivery(session: repo.Session, telegram_user_id: int, delivery_id: int
-                   ) -> tuple[Carer, PromptDelivery]:
+def _open_delivery(
+    session: repo.Session, telegram_user_id: int, delivery_id: int
+) -> tuple[Carer, PromptDelivery]:
     carer = _onboarded_carer(session, telegram_user_id)
     delivery = repo.get_delivery(session=session, delivery_id=delivery_id)
     if delivery is None or delivery.carer_id != carer.id or delivery.status != "sent":
@@ -191,42 +220,66 @@ def _open_delivery(session: repo.Session, telegram_user_id: int, delivery_id: in
     return carer, delivery
 
 
-def _new_delivery(session: repo.Session, carer: Carer, prompt: Prompt, *, kind: str,
-                  due_at: datetime, status: str = "pending") -> PromptDelivery:
+def _new_delivery(
+    session: repo.Session,
+    carer: Carer,
+    prompt: Prompt,
+    *,
+    kind: str,
+    due_at: datetime,
+    status: str = "pending",
+) -> PromptDelivery:
     assert carer.id is not None
-    return repo.create_delivery(session=session, carer_id=carer.id, prompt_id=prompt.id,
-                                dimension=prompt.dimension.value, kind=kind, due_at=due_at,
-                                status=status)
+    return repo.create_delivery(
+        session=session,
+        carer_id=carer.id,
+        prompt_id=prompt.id,
+        dimension=prompt.dimension.value,
+        kind=kind,
+        due_at=due_at,
+        status=status,
+    )
 
 
-def _claim(session: repo.Session, delivery_id: int, now: datetime
-           ) -> PromptMessage | DeliveryResult:
+def _claim(
+    session: repo.Session, delivery_id: int, now: datetime
+) -> PromptMessage | DeliveryResult:
     """Take a pending delivery for sending; too-late ones become missed instead."""
     delivery = repo.get_delivery(session=session, delivery_id=delivery_id)
     if delivery is None or delivery.status != "pending":
         return "taken"
     if missed_quiet_window(due=delivery.due_at, now=now):
-        claimed = repo.transition_delivery(session=session, delivery_id=delivery_id,
-                                           expected="pending", status="missed")
+        claimed = repo.transition_delivery(
+            session=session, delivery_id=delivery_id, expected="pending", status="missed"
+        )
         return "missed" if claimed else "taken"
-    if not repo.transition_delivery(session=session, delivery_id=delivery_id,
-                                    expected="pending", status="sending"):
+    if not repo.transition_delivery(
+        session=session, delivery_id=delivery_id, expected="pending", status="sending"
+    ):
         return "taken"
     carer = repo.get_carer(session=session, carer_id=delivery.carer_id)
     assert carer is not None
-    return PromptMessage(chat_id=carer.chat_id, locale=carer.locale, delivery_id=delivery_id,
-                         prompt_id=delivery.prompt_id, dimension=delivery.dimension,
-                         snoozed=delivery.kind == "snooze")
+    return PromptMessage(
+        chat_id=carer.chat_id,
+        locale=carer.locale,
+        delivery_id=delivery_id,
+        prompt_id=delivery.prompt_id,
+        dimension=delivery.dimension,
+        snoozed=delivery.kind == "snooze",
+    )
 
 
 def _release(session: repo.Session, claim: PromptMessage, *, transient: bool) -> None:
     """Put a failed delivery back for the next sweep, or give up and pause a blocked chat."""
-    repo.transition_delivery(session=session, delivery_id=claim.delivery_id, expected="sending",
-                             status="pending" if transient else "failed")
+    repo.transition_delivery(
+        session=session,
+        delivery_id=claim.delivery_id,
+        expected="sending",
+        status="pending" if transient else "failed",
+    )
     if not transient:
         delivery = repo.get_delivery(session=session, delivery_id=claim.delivery_id)
         carer = repo.get_carer(session=session, carer_id=delivery.carer_id) if delivery else None
         if carer is not None:
             carer.paused = True
             carer.next_prompt_at = None
-

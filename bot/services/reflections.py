@@ -31,20 +31,23 @@ class IncomingText:
 class ReflectionService:
     """Keep reflections and choose the reply."""
 
-    def __init__(self, db: Database, content: ContentRegistry, clock: Clock,
-                 engine: SuggestionEngine) -> None:
+    def __init__(
+        self, db: Database, content: ContentRegistry, clock: Clock, engine: SuggestionEngine
+    ) -> None:
         """Wire storage, packs, time and the suggestion engine."""
         self._db = db
         self._content = content
         self._clock = clock
         self._engine = engine
 
-    def record(self, session: repo.Session, carer: Carer, incoming: IncomingText
-               ) -> ReflectionOutcome:
+    def record(
+        self, session: repo.Session, carer: Carer, incoming: IncomingText
+    ) -> ReflectionOutcome:
         """Store the reflection (once per Telegram message) and decide the reply."""
         assert carer.id is not None
-        existing = repo.get_reflection_by_message(session=session, carer_id=carer.id,
-                                                  message_id=incoming.message_id)
+        existing = repo.get_reflection_by_message(
+            session=session, carer_id=carer.id, message_id=incoming.message_id
+        )
         if existing is not None:
             return self._replay(carer, existing)
         text = clean_reflection(incoming.text)
@@ -61,50 +64,71 @@ class ReflectionService:
             given_counts=repo.suggestion_counts(session=session, carer_id=carer.id),
             salt=str(carer.id),
         )
-        repo.add_reflection(session=session, reflection=Reflection(
-            carer_id=carer.id,
-            delivery_id=delivery.id if delivery else None,
-            prompt_id=delivery.prompt_id if delivery else None,
-            dimension=dimension.value if dimension else None,
-            text=text,
-            locale=carer.locale,
-            telegram_message_id=incoming.message_id,
-            suggestion_id=assessment.suggestion.id if assessment.suggestion else None,
-            risk_level=assessment.risk.value if assessment.risk else None,
-            created_at=self._clock.now(),
-        ))
+        repo.add_reflection(
+            session=session,
+            reflection=Reflection(
+                carer_id=carer.id,
+                delivery_id=delivery.id if delivery else None,
+                prompt_id=delivery.prompt_id if delivery else None,
+                dimension=dimension.value if dimension else None,
+                text=text,
+                locale=carer.locale,
+                telegram_message_id=incoming.message_id,
+                suggestion_id=assessment.suggestion.id if assessment.suggestion else None,
+                risk_level=assessment.risk.value if assessment.risk else None,
+                created_at=self._clock.now(),
+            ),
+        )
         if delivery is not None:
             delivery.status = "answered"
         carer.awaiting = None
         return ReflectionOutcome(carer=view, assessment=assessment, dimension=dimension)
 
-    def _find_prompt(self, session: repo.Session, carer: Carer, incoming: IncomingText
-                     ) -> PromptDelivery | None:
-        """Link to the prompt replied to, the one whose Answer button was pressed, or the latest."""
+    def _find_prompt(
+        self, session: repo.Session, carer: Carer, incoming: IncomingText
+    ) -> PromptDelivery | None:
+        """Link to the prompt replied to, else the one whose Answer was tapped, else the latest."""
         assert carer.id is not None
         candidates: list[PromptDelivery | None] = []
         if incoming.reply_to_message_id is not None:
-            candidates.append(repo.get_delivery_by_message(
-                session=session, carer_id=carer.id, message_id=incoming.reply_to_message_id))
+            candidates.append(
+                repo.get_delivery_by_message(
+                    session=session, carer_id=carer.id, message_id=incoming.reply_to_message_id
+                )
+            )
         if carer.awaiting and carer.awaiting.startswith("reflection:"):
-            candidates.append(repo.get_delivery(
-                session=session, delivery_id=int(carer.awaiting.split(":", 1)[1])))
-        candidates.append(repo.latest_open_delivery(
-            session=session, carer_id=carer.id, since=self._clock.now() - OPEN_PROMPT_WINDOW))
+            candidates.append(
+                repo.get_delivery(
+                    session=session, delivery_id=int(carer.awaiting.split(":", 1)[1])
+                )
+            )
+        candidates.append(
+            repo.latest_open_delivery(
+                session=session, carer_id=carer.id, since=self._clock.now() - OPEN_PROMPT_WINDOW
+            )
+        )
         for delivery in candidates:
-            if delivery is not None and delivery.carer_id == carer.id and delivery.status == "sent":
+            if (
+                delivery is not None
+                and delivery.carer_id == carer.id
+                and delivery.status == "sent"
+            ):
                 return delivery
         return None
 
     def _replay(self, carer: Carer, reflection: Reflection) -> ReflectionOutcome:
         """Answer a redelivered update with the reply already chosen, storing nothing new."""
-        suggestion = (self._content.suggestion(reflection.suggestion_id)
-                      if reflection.suggestion_id else None)
+        suggestion = (
+            self._content.suggestion(reflection.suggestion_id)
+            if reflection.suggestion_id
+            else None
+        )
         assessment = Assessment(
             risk=RiskLevel(reflection.risk_level) if reflection.risk_level else None,
             suggestion=suggestion,
             contacts=self._content.contacts(carer.locale),
         )
         dimension = Dimension(reflection.dimension) if reflection.dimension else None
-        return ReflectionOutcome(carer=CarerView.of(carer), assessment=assessment,
-                                 dimension=dimension, duplicate=True)
+        return ReflectionOutcome(
+            carer=CarerView.of(carer), assessment=assessment, dimension=dimension, duplicate=True
+        )

@@ -72,9 +72,14 @@ class PromptDelivery(SQLModel, table=True):
     __tablename__ = "prompt_deliveries"
     # One row per scheduled slot: the database, not process memory, stops a slot being doubled.
     __table_args__ = (
-        Index("uq_scheduled_slot", "carer_id", "due_at", unique=True,
-              sqlite_where=text("kind = 'scheduled'"),
-              postgresql_where=text("kind = 'scheduled'")),
+        Index(
+            "uq_scheduled_slot",
+            "carer_id",
+            "due_at",
+            unique=True,
+            sqlite_where=text("kind = 'scheduled'"),
+            postgresql_where=text("kind = 'scheduled'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -98,8 +103,9 @@ class Reflection(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     carer_id: int = Field(foreign_key="carers.id", index=True, ondelete="CASCADE")
-    delivery_id: int | None = Field(default=None, foreign_key="prompt_deliveries.id",
-                                    ondelete="SET NULL")
+    delivery_id: int | None = Field(
+        default=None, foreign_key="prompt_deliveries.id", ondelete="SET NULL"
+    )
     prompt_id: str | None = Field(default=None, max_length=80)
     dimension: str | None = Field(default=None, max_length=30)
     text: str = Field(sa_type=Text)

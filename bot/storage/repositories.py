@@ -67,8 +67,14 @@ def create_delivery(  # noqa: PLR0913 - a row has this many facts
     status: str,
 ) -> PromptDelivery:
     """Insert a delivery row."""
-    delivery = PromptDelivery(carer_id=carer_id, prompt_id=prompt_id, dimension=dimension,
-                              kind=kind, due_at=due_at, status=status)
+    delivery = PromptDelivery(
+        carer_id=carer_id,
+        prompt_id=prompt_id,
+        dimension=dimension,
+        kind=kind,
+        due_at=due_at,
+        status=status,
+    )
     session.add(delivery)
     session.flush()
     return delivery
@@ -90,9 +96,7 @@ def get_delivery(*, session: Session, delivery_id: int) -> PromptDelivery | None
     return session.get(PromptDelivery, delivery_id)
 
 
-def transition_delivery(
-    *, session: Session, delivery_id: int, expected: str, status: str
-) -> bool:
+def transition_delivery(*, session: Session, delivery_id: int, expected: str, status: str) -> bool:
     """Change a delivery's status only if it still has the expected one (claims it)."""
     result = session.execute(
         update(PromptDelivery)
@@ -102,9 +106,7 @@ def transition_delivery(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def record_sent(
-    *, session: Session, delivery_id: int, sent_at: datetime, message_id: int
-) -> None:
+def record_sent(*, session: Session, delivery_id: int, sent_at: datetime, message_id: int) -> None:
     """Mark a claimed delivery as sent, with the Telegram message that carries it."""
     session.execute(
         update(PromptDelivery)
@@ -198,13 +200,15 @@ def list_reflections(
     *, session: Session, carer_id: int, offset: int, limit: int
 ) -> list[Reflection]:
     """Return reflections newest first."""
-    return list(session.exec(
-        select(Reflection)
-        .where(Reflection.carer_id == carer_id)
-        .order_by(col(Reflection.created_at).desc(), col(Reflection.id).desc())
-        .offset(offset)
-        .limit(limit)
-    ).all())
+    return list(
+        session.exec(
+            select(Reflection)
+            .where(Reflection.carer_id == carer_id)
+            .order_by(col(Reflection.created_at).desc(), col(Reflection.id).desc())
+            .offset(offset)
+            .limit(limit)
+        ).all()
+    )
 
 
 def count_reflections(*, session: Session, carer_id: int) -> int:
@@ -216,11 +220,13 @@ def count_reflections(*, session: Session, carer_id: int) -> int:
 
 def list_deliveries(*, session: Session, carer_id: int) -> list[PromptDelivery]:
     """Return every delivery of a carer, oldest first (for export)."""
-    return list(session.exec(
-        select(PromptDelivery)
-        .where(PromptDelivery.carer_id == carer_id)
-        .order_by(col(PromptDelivery.due_at), col(PromptDelivery.id))
-    ).all())
+    return list(
+        session.exec(
+            select(PromptDelivery)
+            .where(PromptDelivery.carer_id == carer_id)
+            .order_by(col(PromptDelivery.due_at), col(PromptDelivery.id))
+        ).all()
+    )
 
 
 def delete_carer(*, session: Session, carer_id: int) -> None:

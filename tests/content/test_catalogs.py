@@ -33,8 +33,11 @@ def _extracted_ids() -> set[object]:
 
 
 def _ids(catalog: Catalog) -> set[object]:
-    return {message.id if isinstance(message.id, str) else tuple(message.id)
-            for message in catalog if message.id}
+    return {
+        message.id if isinstance(message.id, str) else tuple(message.id)
+        for message in catalog
+        if message.id
+    }
 
 
 @pytest.mark.parametrize("locale", SHIPPED)
@@ -47,7 +50,8 @@ def test_catalog_is_complete_and_consistent(locale: str) -> None:
             continue
         assert not message.fuzzy, message.id
         ids = [message.id] if isinstance(message.id, str) else list(message.id)
-        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        raw = message.string
+        strings = [raw or ""] if raw is None or isinstance(raw, str) else list(raw)
         assert all(strings), f"{locale}: untranslated {ids[0]!r}"
         wanted = set(_PLACEHOLDER.findall(ids[0]))
         for string in strings:
@@ -76,10 +80,16 @@ def test_every_content_locale_has_a_catalog() -> None:
 def test_spanish_plural_forms_follow_the_count() -> None:
     """ngettext picks singular and plural forms."""
     t = Catalogs.load(LOCALES).get("es")
-    one = t.ngettext("Your journal: {count} reflection. Page {page} of {pages}.",
-                     "Your journal: {count} reflections. Page {page} of {pages}.", 1)
-    many = t.ngettext("Your journal: {count} reflection. Page {page} of {pages}.",
-                      "Your journal: {count} reflections. Page {page} of {pages}.", 5)
+    one = t.ngettext(
+        "Your journal: {count} reflection. Page {page} of {pages}.",
+        "Your journal: {count} reflections. Page {page} of {pages}.",
+        1,
+    )
+    many = t.ngettext(
+        "Your journal: {count} reflection. Page {page} of {pages}.",
+        "Your journal: {count} reflections. Page {page} of {pages}.",
+        5,
+    )
     assert "reflexión." in one and "reflexiones." in many
 
 

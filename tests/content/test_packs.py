@@ -24,15 +24,18 @@ def registry() -> ContentRegistry:
 
 
 def test_every_dimension_ships_twenty_prompts_and_suggestions_in_each_locale(
-        registry: ContentRegistry) -> None:
+    registry: ContentRegistry,
+) -> None:
     """At least 20 of each per dimension, every one in English and Spanish."""
     assert set(registry.locales) == {"en", "es"}
     for dimension in Dimension:
         assert len(registry.prompts[dimension]) >= 20
         assert len(registry.suggestions[dimension]) >= 20
-        for item in (*registry.prompts[dimension], *registry.suggestions[dimension]):
-            assert set(item.texts) == {"en", "es"}
-            assert all(0 < len(text) < MAX_TEXT_LENGTH for text in item.texts.values())
+        texts = [p.texts for p in registry.prompts[dimension]]
+        texts += [s.texts for s in registry.suggestions[dimension]]
+        for localised in texts:
+            assert set(localised) == {"en", "es"}
+            assert all(0 < len(text) < MAX_TEXT_LENGTH for text in localised.values())
 
 
 def test_every_age_band_and_role_has_prompts_and_suggestions(registry: ContentRegistry) -> None:
@@ -42,15 +45,22 @@ def test_every_age_band_and_role_has_prompts_and_suggestions(registry: ContentRe
             targeted = [p for p in registry.prompts[dimension] if band in p.audience.age_bands]
             assert targeted, f"no {band} prompt in {dimension}"
             for role in Role:
-                prompts = [p for p in registry.prompts[dimension]
-                           if p.audience.suits(age_band=band, role=role)]
-                suggestions = [s for s in registry.suggestions[dimension]
-                               if s.audience.suits(age_band=band, role=role)]
+                prompts = [
+                    p
+                    for p in registry.prompts[dimension]
+                    if p.audience.suits(age_band=band, role=role)
+                ]
+                suggestions = [
+                    s
+                    for s in registry.suggestions[dimension]
+                    if s.audience.suits(age_band=band, role=role)
+                ]
                 assert len(prompts) >= 10 and len(suggestions) >= 10
 
 
 def test_every_locale_has_safeguarding_phrases_contacts_and_cues(
-        registry: ContentRegistry) -> None:
+    registry: ContentRegistry,
+) -> None:
     """Signposts need phrases at every level and an emergency number in every locale."""
     for locale in registry.locales:
         levels = {phrase.level for phrase in registry.risk_phrases(locale)}
@@ -89,13 +99,23 @@ def test_packs_check_prints_file_line_and_fails(tmp_path: Path) -> None:
     text = text.replace('id = "acceptance.p02"', 'id = "acceptance.p01"', 1)
     text = text.replace('tone = "struggle"', 'tone = "grumpy"', 1)
     pack.write_text(text, encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "bot", "packs", "check", str(content)],
-                            capture_output=True, text=True, check=False, cwd=PROJECT_ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "packs", "check", str(content)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=PROJECT_ROOT,
+    )
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert any(line.startswith(f"{pack}:") and "tone" in line for line in lines)
-    ok = subprocess.run([sys.executable, "-m", "bot", "packs", "check"], capture_output=True,
-                        text=True, check=False, cwd=PROJECT_ROOT)
+    ok = subprocess.run(
+        [sys.executable, "-m", "bot", "packs", "check"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=PROJECT_ROOT,
+    )
     assert ok.returncode == 0 and "OK (100 prompts, 100 suggestions" in ok.stdout
 
 
@@ -121,8 +141,7 @@ def test_bot_refuses_to_start_on_an_invalid_pack(tmp_path: Path, sqlite_url: str
 
     content = _broken_copy(tmp_path)
     (content / "family_membership" / "pack.toml").write_text("[pack]\n", encoding="utf-8")
-    settings = Settings(database_url=sqlite_url, content_dir=content,
-                        _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(database_url=sqlite_url, content_dir=content, _env_file=None)
     with pytest.raises(ContentError):
         build_application(settings)
 
@@ -132,8 +151,13 @@ def test_suggest_cli_prints_json(tmp_path: Path) -> None:
     import json
 
     def run(*args: str) -> dict[str, str]:
-        result = subprocess.run([sys.executable, "-m", "bot", "suggest", *args],
-                                capture_output=True, text=True, check=True, cwd=PROJECT_ROOT)
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "suggest", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=PROJECT_ROOT,
+        )
         return dict(json.loads(result.stdout))
 
     tantrum = run("--locale", "es", "--dimension", "sensitivity", "Tuvo una rabieta enorme")

@@ -9,13 +9,17 @@ from tests.harness import Chat
 
 async def test_onboarding_saves_every_answer_and_schedules_the_first_prompt(chat: Chat) -> None:
     """A carer who completes /start gets a schedule at their local time."""
-    await chat.onboard(role="Kinship carer", ages="11–18 years", time_label="9:00 PM",
-                       timezone="New York")
+    await chat.onboard(
+        role="Kinship carer", ages="11–18 years", time_label="9:00 PM", timezone="New York"
+    )
     carer = chat.carer()
     assert carer is not None
     assert (carer.locale, carer.role, carer.age_band) == ("en", "kinship", "teen")
-    assert (carer.weekdays, carer.prompt_time, carer.timezone) == ("0,2,4", "21:00",
-                                                                   "America/New_York")
+    assert (carer.weekdays, carer.prompt_time, carer.timezone) == (
+        "0,2,4",
+        "21:00",
+        "America/New_York",
+    )
     # Monday 23 Nov 2026 21:00 in New York (EST, UTC-5) is Tuesday 02:00 UTC.
     assert carer.next_prompt_at == datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
     assert "Prompts come on Mon, Wed, Fri at 9:00 PM (America/New_York)" in chat.last_text()
@@ -38,7 +42,10 @@ async def test_rerunning_start_keeps_answers(chat: Chat) -> None:
     after = chat.carer()
     assert before is not None and after is not None
     assert (after.role, after.next_prompt_at, after.onboarded_at) == (
-        before.role, before.next_prompt_at, before.onboarded_at)
+        before.role,
+        before.next_prompt_at,
+        before.onboarded_at,
+    )
     assert calls[-1].text.startswith("Welcome back.")
 
 
@@ -88,8 +95,13 @@ async def test_shared_location_sets_the_timezone(chat: Chat) -> None:
 
 async def test_spanish_is_chosen_from_the_language_button(chat: Chat) -> None:
     """Choosing Español switches every following message to Spanish."""
-    await chat.onboard(language="Español", role="Familia de acogida", ages="Varias edades",
-                       time_label="19:30", timezone="Madrid")
+    await chat.onboard(
+        language="Español",
+        role="Familia de acogida",
+        ages="Varias edades",
+        time_label="19:30",
+        timezone="Madrid",
+    )
     carer = chat.carer()
     assert carer is not None and carer.locale == "es"
     assert chat.last_text().startswith("Todo listo. Las preguntas llegan los días lun, mié, vie")

@@ -49,7 +49,8 @@ async def test_export_sends_everything_as_json(chat: Chat) -> None:
     assert data["profile"]["timezone"] == "Europe/London"
     assert [r["text"] for r in data["reflections"]] == [
         "Reflection number 0: we played cards together.",
-        "Reflection number 1: we played cards together."]
+        "Reflection number 1: we played cards together.",
+    ]
     assert data["reflections"][0]["prompt"]
     assert len(data["prompts"]) == 2
 

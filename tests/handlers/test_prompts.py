@@ -14,11 +14,13 @@ async def test_prompt_now_sends_a_prompt_with_its_buttons(chat: Chat) -> None:
     calls = await chat.send("/prompt")
     prompt = calls[-1]
     assert prompt.text.startswith("Availability: helping the child to trust")
-    assert [label for label, _ in prompt.buttons] == ["Answer", "Later today", "Tomorrow",
-                                                       "Skip"]
+    assert [label for label, _ in prompt.buttons] == ["Answer", "Later today", "Tomorrow", "Skip"]
     delivery = chat.deliveries()[-1]
     assert (delivery.kind, delivery.status, delivery.telegram_message_id) == (
-        "on_demand", "sent", prompt.message_id)
+        "on_demand",
+        "sent",
+        prompt.message_id,
+    )
 
 
 async def test_prompts_rotate_through_all_five_dimensions(chat: Chat) -> None:
@@ -33,8 +35,11 @@ async def test_no_prompt_repeats_until_the_audience_pool_is_used_up(chat: Chat) 
     """A teen kinship carer sees every suitable availability prompt once before any repeat."""
     await chat.onboard(role="Kinship carer", ages="11–18 years")
     content = chat.app.bot_data.services.content
-    pool = {p.id for p in content.prompts[Dimension.AVAILABILITY]
-            if p.audience.suits(age_band=AgeBand.TEEN, role=Role.KINSHIP)}
+    pool = {
+        p.id
+        for p in content.prompts[Dimension.AVAILABILITY]
+        if p.audience.suits(age_band=AgeBand.TEEN, role=Role.KINSHIP)
+    }
     for _ in range(5 * (len(pool) + 1)):
         await chat.send("/prompt")
     seen = [d.prompt_id for d in chat.deliveries() if d.dimension == "availability"]
@@ -44,13 +49,17 @@ async def test_no_prompt_repeats_until_the_audience_pool_is_used_up(chat: Chat) 
     assert "availability.p16" not in seen  # a residential-only prompt never reaches kinship
 
 
-async def test_scheduled_prompt_arrives_at_local_time_across_a_dst_change(
-        app, api, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_scheduled_prompt_arrives_at_local_time_across_a_dst_change(app, api, clock) -> None:  # type: ignore[no-untyped-def]
     """A Madrid carer's 19:30 prompt stays at 19:30 local when summer time ends."""
     clock.set(datetime(2026, 10, 23, 8, 0, tzinfo=UTC))  # Friday, CEST (UTC+2)
     chat = Chat(app, api, clock)
-    await chat.onboard(language="Español", role="Familia de acogida", ages="5–10 años",
-                       time_label="19:30", timezone="Madrid")
+    await chat.onboard(
+        language="Español",
+        role="Familia de acogida",
+        ages="5–10 años",
+        time_label="19:30",
+        timezone="Madrid",
+    )
     assert chat.carer().next_prompt_at == datetime(2026, 10, 23, 17, 30, tzinfo=UTC)  # type: ignore[union-attr]
     clock.set(datetime(2026, 10, 23, 17, 29, tzinfo=UTC))
     assert await chat.run_sweep() == []
@@ -66,8 +75,10 @@ async def test_scheduled_prompt_arrives_at_local_time_across_a_dst_change(
     assert len(second) == 1
     assert await chat.run_sweep() == []  # never doubled
     scheduled = [d for d in chat.deliveries() if d.kind == "scheduled"]
-    assert [d.due_at for d in scheduled] == [datetime(2026, 10, 23, 17, 30, tzinfo=UTC),
-                                             datetime(2026, 10, 26, 18, 30, tzinfo=UTC)]
+    assert [d.due_at for d in scheduled] == [
+        datetime(2026, 10, 23, 17, 30, tzinfo=UTC),
+        datetime(2026, 10, 26, 18, 30, tzinfo=UTC),
+    ]
 
 
 async def test_a_prompt_more_than_two_hours_late_is_skipped_not_sent(chat: Chat) -> None:

@@ -15,7 +15,10 @@ async def test_reply_to_a_prompt_is_stored_once_and_gets_a_suggestion(chat: Chat
     [row] = chat.reflections()
     delivery = chat.deliveries()[-1]
     assert (row.prompt_id, row.dimension, row.delivery_id) == (
-        delivery.prompt_id, "availability", delivery.id)
+        delivery.prompt_id,
+        "availability",
+        delivery.id,
+    )
     assert delivery.status == "answered" and delivery.telegram_message_id == prompt.message_id
     assert row.suggestion_id == "availability.s04"  # bedtime / night / nightmare
     suggestion = chat.app.bot_data.services.content.suggestion("availability.s04")
@@ -84,8 +87,13 @@ async def test_same_suggestion_is_never_given_twice_in_a_row(chat: Chat) -> None
 
 async def test_safeguarding_phrase_gets_the_fixed_signpost(chat: Chat) -> None:
     """A disclosure gets the translated referral pathway, not a suggestion."""
-    await chat.onboard(language="Español", role="Familia de acogida", ages="5–10 años",
-                       time_label="19:30", timezone="Madrid")
+    await chat.onboard(
+        language="Español",
+        role="Familia de acogida",
+        ages="5–10 años",
+        time_label="19:30",
+        timezone="Madrid",
+    )
     await chat.send("/prompt")
     calls = await chat.send("Me contó que su tío le pegaba cuando vivía con él.")
     [row] = chat.reflections()
@@ -99,8 +107,10 @@ async def test_danger_signpost_uses_the_agency_emergency_number(chat: Chat) -> N
     """Immediate danger names the configured emergency number first."""
     await chat.onboard()
     calls = await chat.send("She went missing after school and hasn't come home")
-    assert calls[-1].text.startswith("Thank you for telling me. If anyone is in immediate "
-                                     "danger, or a child is missing, call 999 now.")
+    assert calls[-1].text.startswith(
+        "Thank you for telling me. If anyone is in immediate "
+        "danger, or a child is missing, call 999 now."
+    )
     assert "Fosterline" in calls[-1].text
     assert chat.reflections()[0].risk_level == "danger"
 
@@ -111,7 +121,8 @@ async def test_over_long_text_is_refused_and_nothing_is_saved(chat: Chat) -> Non
     await chat.send("/prompt")
     calls = await chat.send("a" * (MAX_REFLECTION_LENGTH + 1))
     assert f"{MAX_REFLECTION_LENGTH + 1} characters, and the limit is {MAX_REFLECTION_LENGTH}" in (
-        calls[-1].text)
+        calls[-1].text
+    )
     assert chat.reflections() == []
     assert chat.deliveries()[-1].status == "sent"
 

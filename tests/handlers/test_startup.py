@@ -6,6 +6,7 @@ import json
 import threading
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import ClassVar
 
 from bot.app import build_application, on_startup
 from bot.config import Settings
@@ -20,8 +21,22 @@ async def test_commands_are_registered_per_language(chat: Chat) -> None:
     assert set(by_language) == {None, "es"}
     english = {c["command"]: c["description"] for c in by_language[None]}
     spanish = {c["command"]: c["description"] for c in by_language["es"]}
-    assert set(english) == set(spanish) >= {"start", "prompt", "journal", "settings", "pause",
-                                            "resume", "language", "export", "forget", "help"}
+    assert (
+        set(english)
+        == set(spanish)
+        >= {
+            "start",
+            "prompt",
+            "journal",
+            "settings",
+            "pause",
+            "resume",
+            "language",
+            "export",
+            "forget",
+            "help",
+        }
+    )
     assert spanish["forget"] == "Borrar todo lo que se guarda sobre ti"
 
 
@@ -52,9 +67,9 @@ async def test_restart_loses_no_prompt_and_sends_none_twice(settings, clock) -> 
 
 
 class _FakeBotApiServer(BaseHTTPRequestHandler):
-    paths: list[str] = []
+    paths: ClassVar[list[str]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server naming
+    def do_POST(self) -> None:
         type(self).paths.append(self.path)
         body = json.dumps({"ok": True, "result": BOT_USER}).encode()
         self.send_response(200)
@@ -74,8 +89,12 @@ async def test_bot_talks_to_a_self_hosted_bot_api_at_another_root_url(sqlite_url
     thread.start()
     try:
         url = f"http://127.0.0.1:{server.server_port}"
-        settings = Settings(database_url=sqlite_url, telegram_api_url=url + "/",
-                            bot_token="42:local", _env_file=None)  # type: ignore[call-arg]
+        settings = Settings(
+            database_url=sqlite_url,
+            telegram_api_url=url + "/",
+            bot_token="42:local",
+            _env_file=None,
+        )
         app = build_application(settings)
         await app.bot.initialize()
         assert app.bot.username == BOT_USER["username"]

@@ -62,8 +62,10 @@ async def test_parallel_workers_never_double_a_prompt(database_url: str) -> None
     clock.advance(timedelta(hours=12))  # 20:00 on Monday: every 19:30 prompt is due
     notifiers = [RecordingNotifier() for _ in range(3)]
     worker_dbs = [Database(make_engine(database_url)) for _ in notifiers]
-    workers = [PromptService(worker_db, content, clock, notifier)
-               for worker_db, notifier in zip(worker_dbs, notifiers, strict=True)]
+    workers = [
+        PromptService(worker_db, content, clock, notifier)
+        for worker_db, notifier in zip(worker_dbs, notifiers, strict=True)
+    ]
     await asyncio.gather(*(worker.sweep() for worker in workers))
     await asyncio.gather(*(worker.sweep() for worker in workers))
     sent = [message.chat_id for notifier in notifiers for message in notifier.sent]

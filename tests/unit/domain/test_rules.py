@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.errors import EmptyReflectionError, ReflectionTooLongError
 from bot.domain.model import AgeBand, Dimension, RiskLevel, Role, Tone
 from bot.domain.ranking import Reading, SuggestionFacts, rank_suggestions
 from bot.domain.reflection import MAX_REFLECTION_LENGTH, clean_reflection
-from bot.domain.errors import EmptyReflectionError, ReflectionTooLongError
 from bot.domain.risk import RiskPhrase, assess_risk
 from bot.domain.rotation import Audience, choose_least_used, dimension_order
 from bot.domain.text import detect_tone, normalise, tokenise
@@ -18,8 +18,12 @@ def test_dimension_order_starts_after_the_last_one() -> None:
     assert dimension_order(None)[0] is Dimension.AVAILABILITY
     assert dimension_order(Dimension.FAMILY_MEMBERSHIP)[0] is Dimension.AVAILABILITY
     assert dimension_order(Dimension.SENSITIVITY) == [
-        Dimension.ACCEPTANCE, Dimension.COOPERATION, Dimension.FAMILY_MEMBERSHIP,
-        Dimension.AVAILABILITY, Dimension.SENSITIVITY]
+        Dimension.ACCEPTANCE,
+        Dimension.COOPERATION,
+        Dimension.FAMILY_MEMBERSHIP,
+        Dimension.AVAILABILITY,
+        Dimension.SENSITIVITY,
+    ]
 
 
 def test_least_used_never_repeats_before_the_pool_is_used_up() -> None:
@@ -46,13 +50,18 @@ def test_audience_filters_by_band_and_role() -> None:
     assert not residential.suits(age_band=AgeBand.TEEN, role=Role.ADOPTER)
 
 
-def _facts(item_id: str, keywords: set[str], tone: Tone | None = None,
-           audience: Audience = Audience()) -> SuggestionFacts:
-    return SuggestionFacts(item_id, frozenset(keywords), tone, audience)
+def _facts(
+    item_id: str, keywords: set[str], tone: Tone | None = None, audience: Audience | None = None
+) -> SuggestionFacts:
+    return SuggestionFacts(item_id, frozenset(keywords), tone, audience or Audience())
 
 
-def _reading(stems: set[str], tone: Tone = Tone.NEUTRAL, band: AgeBand = AgeBand.MIDDLE,
-             role: Role = Role.FOSTER) -> Reading:
+def _reading(
+    stems: set[str],
+    tone: Tone = Tone.NEUTRAL,
+    band: AgeBand = AgeBand.MIDDLE,
+    role: Role = Role.FOSTER,
+) -> Reading:
     return Reading(frozenset(stems), tone, band, role)
 
 
@@ -65,8 +74,9 @@ def test_keyword_match_wins_then_tone_then_audience() -> None:
         _facts("support", set(), Tone.STRUGGLE),
         _facts("teen", set(), audience=Audience(age_bands=frozenset({AgeBand.TEEN}))),
     ]
-    ranked = rank_suggestions(candidates, _reading({"night"}, Tone.STRUGGLE), last_given=None,
-                              given_counts={}, salt="s")
+    ranked = rank_suggestions(
+        candidates, _reading({"night"}, Tone.STRUGGLE), last_given=None, given_counts={}, salt="s"
+    )
     assert [f.id for f in ranked[:2]] == ["bedtime", "support"]
     assert ranked[-1].id == "cheerful"
     assert "teen" not in [f.id for f in ranked]
@@ -75,29 +85,44 @@ def test_keyword_match_wins_then_tone_then_audience() -> None:
 def test_last_suggestion_is_never_first_again() -> None:
     """The best match is skipped when it was the previous reply."""
     candidates = [_facts("best", {"night"}), _facts("other", set())]
-    ranked = rank_suggestions(candidates, _reading({"night"}), last_given="best",
-                              given_counts={}, salt="s")
+    ranked = rank_suggestions(
+        candidates, _reading({"night"}), last_given="best", given_counts={}, salt="s"
+    )
     assert ranked[0].id == "other"
-    only = rank_suggestions([_facts("best", {"night"})], _reading({"night"}),
-                            last_given="best", given_counts={}, salt="s")
+    only = rank_suggestions(
+        [_facts("best", {"night"})],
+        _reading({"night"}),
+        last_given="best",
+        given_counts={},
+        salt="s",
+    )
     assert only[0].id == "best"  # nothing else suits: better the same idea than none
 
 
 def test_ties_go_to_the_suggestion_given_least() -> None:
     """With no keyword match, variety: the less-given suggestion comes first."""
     candidates = [_facts("a", set()), _facts("b", set())]
-    ranked = rank_suggestions(candidates, _reading(set()), last_given=None,
-                              given_counts={"a": 3, "b": 1}, salt="s")
+    ranked = rank_suggestions(
+        candidates, _reading(set()), last_given=None, given_counts={"a": 3, "b": 1}, salt="s"
+    )
     assert ranked[0].id == "b"
 
 
 def test_tone_detection() -> None:
     """More struggle cues than positive ones reads as a struggle."""
     cues = {"struggle": {"hard", "cri"}, "positive": {"laugh"}}
-    assert detect_tone({"hard", "cri", "laugh"}, struggle_cues=cues["struggle"],
-                       positive_cues=cues["positive"]) is Tone.STRUGGLE
-    assert detect_tone({"laugh"}, struggle_cues=cues["struggle"],
-                       positive_cues=cues["positive"]) is Tone.POSITIVE
+    assert (
+        detect_tone(
+            {"hard", "cri", "laugh"},
+            struggle_cues=cues["struggle"],
+            positive_cues=cues["positive"],
+        )
+        is Tone.STRUGGLE
+    )
+    assert (
+        detect_tone({"laugh"}, struggle_cues=cues["struggle"], positive_cues=cues["positive"])
+        is Tone.POSITIVE
+    )
     assert detect_tone(set(), struggle_cues=set(), positive_cues=set()) is Tone.NEUTRAL
 
 
@@ -134,5 +159,7 @@ def test_long_reflection_is_refused_not_truncated() -> None:
     assert clean_reflection(" " + "a" * MAX_REFLECTION_LENGTH + " ") == "a" * MAX_REFLECTION_LENGTH
     with pytest.raises(ReflectionTooLongError) as error:
         clean_reflection("a" * (MAX_REFLECTION_LENGTH + 1))
-    assert (error.value.length, error.value.limit) == (MAX_REFLECTION_LENGTH + 1,
-                                                       MAX_REFLECTION_LENGTH)
+    assert (error.value.length, error.value.limit) == (
+        MAX_REFLECTION_LENGTH + 1,
+        MAX_REFLECTION_LENGTH,
+    )

@@ -7,7 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.errors import InvalidTimeError, NoDaysChosenError, TooLateTodayError, UnknownTimezoneError
+from bot.domain.errors import (
+    InvalidTimeError,
+    NoDaysChosenError,
+    TooLateTodayError,
+    UnknownTimezoneError,
+)
 from bot.domain.schedule import (
     later_today,
     missed_quiet_window,
@@ -21,10 +26,19 @@ MON_WED_FRI = frozenset({0, 2, 4})
 EVERY_DAY = frozenset(range(7))
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("9", time(9)), ("09:30", time(9, 30)), ("21.15", time(21, 15)), ("7pm", time(19)),
-    ("7:30 a.m.", time(7, 30)), ("12am", time(0)), ("12 PM", time(12)), ("20h05", time(20, 5)),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("9", time(9)),
+        ("09:30", time(9, 30)),
+        ("21.15", time(21, 15)),
+        ("7pm", time(19)),
+        ("7:30 a.m.", time(7, 30)),
+        ("12am", time(0)),
+        ("12 PM", time(12)),
+        ("20h05", time(20, 5)),
+    ],
+)
 def test_parse_local_time_accepts_common_forms(typed: str, expected: time) -> None:
     """Carers type times in many ways."""
     assert parse_local_time(typed) == expected
@@ -49,33 +63,52 @@ def test_next_prompt_is_strictly_after_now_on_a_chosen_day() -> None:
     london = ZoneInfo("Europe/London")
     monday = datetime(2026, 11, 23, 19, 30, tzinfo=UTC)
     assert next_prompt_at(after=monday, weekdays=MON_WED_FRI, at=time(19, 30), zone=london) == (
-        datetime(2026, 11, 25, 19, 30, tzinfo=UTC))
+        datetime(2026, 11, 25, 19, 30, tzinfo=UTC)
+    )
 
 
 def test_no_days_is_an_error() -> None:
     """A schedule without days cannot be computed."""
     with pytest.raises(NoDaysChosenError):
-        next_prompt_at(after=datetime(2026, 1, 1, tzinfo=UTC), weekdays=frozenset(),
-                       at=time(9), zone=ZoneInfo("UTC"))
+        next_prompt_at(
+            after=datetime(2026, 1, 1, tzinfo=UTC),
+            weekdays=frozenset(),
+            at=time(9),
+            zone=ZoneInfo("UTC"),
+        )
 
 
-@pytest.mark.parametrize(("zone", "before", "after_change"), [
-    # London: BST ends 25 Oct 2026.
-    ("Europe/London", datetime(2026, 10, 24, 18, 30, tzinfo=UTC),
-     datetime(2026, 10, 25, 19, 30, tzinfo=UTC)),
-    # New York: EDT ends 1 Nov 2026.
-    ("America/New_York", datetime(2026, 10, 31, 23, 30, tzinfo=UTC),
-     datetime(2026, 11, 2, 0, 30, tzinfo=UTC)),
-    # Sydney: AEDT starts 4 Oct 2026 (southern hemisphere, clocks go forward).
-    ("Australia/Sydney", datetime(2026, 10, 3, 9, 30, tzinfo=UTC),
-     datetime(2026, 10, 4, 8, 30, tzinfo=UTC)),
-])
-def test_local_time_is_kept_across_dst(zone: str, before: datetime, after_change: datetime
-                                       ) -> None:
+@pytest.mark.parametrize(
+    ("zone", "before", "after_change"),
+    [
+        # London: BST ends 25 Oct 2026.
+        (
+            "Europe/London",
+            datetime(2026, 10, 24, 18, 30, tzinfo=UTC),
+            datetime(2026, 10, 25, 19, 30, tzinfo=UTC),
+        ),
+        # New York: EDT ends 1 Nov 2026.
+        (
+            "America/New_York",
+            datetime(2026, 10, 31, 23, 30, tzinfo=UTC),
+            datetime(2026, 11, 2, 0, 30, tzinfo=UTC),
+        ),
+        # Sydney: AEDT starts 4 Oct 2026 (southern hemisphere, clocks go forward).
+        (
+            "Australia/Sydney",
+            datetime(2026, 10, 3, 9, 30, tzinfo=UTC),
+            datetime(2026, 10, 4, 8, 30, tzinfo=UTC),
+        ),
+    ],
+)
+def test_local_time_is_kept_across_dst(
+    zone: str, before: datetime, after_change: datetime
+) -> None:
     """19:30 local stays 19:30 local on both sides of a change; the UTC instant moves."""
     tz = ZoneInfo(zone)
-    first = next_prompt_at(after=before - timedelta(hours=1), weekdays=EVERY_DAY,
-                           at=time(19, 30), zone=tz)
+    first = next_prompt_at(
+        after=before - timedelta(hours=1), weekdays=EVERY_DAY, at=time(19, 30), zone=tz
+    )
     assert first == before
     second = next_prompt_at(after=first, weekdays=EVERY_DAY, at=time(19, 30), zone=tz)
     assert second == after_change
@@ -85,8 +118,12 @@ def test_local_time_is_kept_across_dst(zone: str, before: datetime, after_change
 def test_time_in_the_spring_forward_gap_moves_forward_once() -> None:
     """02:30 does not exist in Madrid on 29 March 2026: the prompt comes at 03:30, once."""
     madrid = ZoneInfo("Europe/Madrid")
-    due = next_prompt_at(after=datetime(2026, 3, 28, 12, tzinfo=UTC), weekdays=EVERY_DAY,
-                         at=time(2, 30), zone=madrid)
+    due = next_prompt_at(
+        after=datetime(2026, 3, 28, 12, tzinfo=UTC),
+        weekdays=EVERY_DAY,
+        at=time(2, 30),
+        zone=madrid,
+    )
     assert due == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
     assert due.astimezone(madrid).time() == time(3, 30)
     following = next_prompt_at(after=due, weekdays=EVERY_DAY, at=time(2, 30), zone=madrid)
@@ -96,8 +133,12 @@ def test_time_in_the_spring_forward_gap_moves_forward_once() -> None:
 def test_repeated_time_at_fall_back_is_sent_once() -> None:
     """01:30 happens twice in New York on 1 Nov 2026; only the first is scheduled."""
     new_york = ZoneInfo("America/New_York")
-    due = next_prompt_at(after=datetime(2026, 10, 31, 12, tzinfo=UTC), weekdays=EVERY_DAY,
-                         at=time(1, 30), zone=new_york)
+    due = next_prompt_at(
+        after=datetime(2026, 10, 31, 12, tzinfo=UTC),
+        weekdays=EVERY_DAY,
+        at=time(1, 30),
+        zone=new_york,
+    )
     assert due == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)
     following = next_prompt_at(after=due, weekdays=EVERY_DAY, at=time(1, 30), zone=new_york)
     assert following == datetime(2026, 11, 2, 6, 30, tzinfo=UTC)
@@ -114,9 +155,11 @@ def test_later_today_is_capped_at_nine_in_the_evening() -> None:
     """Three hours on, but never after 21:00 local, and refused when that is too close."""
     madrid = ZoneInfo("Europe/Madrid")
     assert later_today(now=datetime(2026, 1, 5, 10, tzinfo=UTC), zone=madrid) == (
-        datetime(2026, 1, 5, 13, tzinfo=UTC))
+        datetime(2026, 1, 5, 13, tzinfo=UTC)
+    )
     assert later_today(now=datetime(2026, 1, 5, 18, tzinfo=UTC), zone=madrid) == (
-        datetime(2026, 1, 5, 20, tzinfo=UTC))
+        datetime(2026, 1, 5, 20, tzinfo=UTC)
+    )
     with pytest.raises(TooLateTodayError):
         later_today(now=datetime(2026, 1, 5, 19, 45, tzinfo=UTC), zone=madrid)
 
@@ -124,5 +167,6 @@ def test_later_today_is_capped_at_nine_in_the_evening() -> None:
 def test_tomorrow_keeps_the_usual_local_time_across_dst() -> None:
     """Snoozing to tomorrow on the night clocks change keeps 19:30 local."""
     london = ZoneInfo("Europe/London")
-    assert tomorrow_at(now=datetime(2026, 10, 24, 19, tzinfo=UTC), at=time(19, 30),
-                       zone=london) == datetime(2026, 10, 25, 19, 30, tzinfo=UTC)
+    assert tomorrow_at(
+        now=datetime(2026, 10, 24, 19, tzinfo=UTC), at=time(19, 30), zone=london
+    ) == datetime(2026, 10, 25, 19, 30, tzinfo=UTC)
