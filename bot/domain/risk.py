@@ -31,13 +31,14 @@ class RiskPhrase:
         size = len(self.words)
         if size == 0:
             return False
-        return any(
-            all(
-                _word_matches(pattern, token)
-                for pattern, token in zip(self.words, tokens[i : i + size], strict=True)
-            )
-            for i in range(len(tokens) - size + 1)
-        )
+        first, rest = self.words[0], self.words[1:]
+        for start in range(len(tokens) - size + 1):
+            if _word_matches(first, tokens[start]) and all(
+                _word_matches(pattern, tokens[start + offset])
+                for offset, pattern in enumerate(rest, start=1)
+            ):
+                return True
+        return False
 
 
 def _word_matches(pattern: str, token: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -45,16 +46,19 @@ def parse_local_time(text: str) -> time:
 
 def resolve_timezone(name: str) -> ZoneInfo:
     """Return the IANA zone a carer named, ignoring case and spaces typed for underscores."""
-    wanted = name.strip().replace(" ", "_")
-    if not wanted:
-        raise UnknownTimezoneError(name)
-    matches = [zone for zone in available_timezones() if zone.casefold() == wanted.casefold()]
-    if not matches:
+    key = _zone_keys().get(name.strip().replace(" ", "_").casefold())
+    if key is None:
         raise UnknownTimezoneError(name)
     try:
-        return ZoneInfo(matches[0])
+        return ZoneInfo(key)
     except (ZoneInfoNotFoundError, ValueError) as exc:  # pragma: no cover - listed zones load
         raise UnknownTimezoneError(name) from exc
+
+
+@cache
+def _zone_keys() -> dict[str, str]:
+    """Map case-folded IANA names to their keys; listing zones reads the disk, so once."""
+    return {zone.casefold(): zone for zone in available_timezones()}
 
 
 def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:

@@ -1,0 +1,228 @@
+"""Benchmarks, each reported as a ratio against a baseline measured in the same run.
+
+Run with `make bench`. Figures go in closing notes, never in timed tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from telegram.ext import ApplicationBuilder  # noqa: E402
+
+from bot.app import build_application, on_startup  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from bot.domain.model import AgeBand, Dimension, Role  # noqa: E402
+from bot.domain.risk import assess_risk  # noqa: E402
+from bot.domain.text import tokenise  # noqa: E402
+from bot.packs.registry import ContentRegistry  # noqa: E402
+from bot.ports import ManualClock, PromptMessage  # noqa: E402
+from bot.sandbox.api import LocalBotApi, MessageIds  # noqa: E402
+from bot.sandbox.updates import UpdateFactory  # noqa: E402
+from bot.services.assess import SuggestionEngine  # noqa: E402
+from bot.services.prompts import PromptService  # noqa: E402
+from bot.storage.db import Database, make_engine  # noqa: E402
+from bot.storage.migrate import upgrade  # noqa: E402
+
+REFLECTIONS = {
+    "en": [
+        "Bedtime was hard again, she woke from a nightmare and cried for a long time.",
+        "We baked a cake together and laughed; he let me help with the icing.",
+        "Contact with his birth family went badly and he was very upset afterwards.",
+        "She refused to get dressed and we had a power struggle before school.",
+    ],
+    "es": [
+        "Hoy tuvo una rabieta enorme antes de dormir y me quedé a su lado.",
+        "Cocinamos juntos y nos reímos mucho; estaba muy contento.",
+    ],
+}
+
+
+def per_call(fn: Callable[[], object], *, repeat: int = 5, number: int = 300) -> float:
+    """Return the median seconds per call."""
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        samples.append((time.perf_counter() - start) / number)
+    return statistics.median(samples)
+
+
+async def per_call_async(fn: Callable[[], Awaitable[object]], *, number: int = 50) -> float:
+    """Return the median seconds per awaited call."""
+    samples = []
+    for _ in range(number):
+        start = time.perf_counter()
+        await fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def report(name: str, value: float, baseline_name: str, baseline: float, unit: str = "ms") -> None:
+    """Print one figure with its ratio."""
+    scale = 1000 if unit == "ms" else 1
+    print(
+        f"{name:<44} {value * scale:9.3f} {unit}   = {value / baseline:7.1f} x {baseline_name}"
+        f" ({baseline * scale:.3f} {unit})"
+    )
+
+
+def bench_text(registry: ContentRegistry) -> None:
+    """Suggestion choice and risk matching against plain tokenising of the same text."""
+    engine = SuggestionEngine(registry)
+    text = REFLECTIONS["en"][0]
+    baseline = per_call(lambda: tokenise(text))
+    suggest = per_call(
+        lambda: engine.assess(
+            text,
+            locale="en",
+            dimension=Dimension.AVAILABILITY,
+            age_band=AgeBand.MIDDLE,
+            role=Role.FOSTER,
+        )
+    )
+    suggest_all = per_call(
+        lambda: engine.assess(
+            text, locale="en", dimension=None, age_band=AgeBand.MIDDLE, role=Role.FOSTER
+        )
+    )
+    risk = per_call(lambda: assess_risk(text, registry.risk_phrases("en")))
+    report("suggestion, one dimension (20 candidates)", suggest, "tokenise", baseline)
+    report("suggestion, all dimensions (100 candidates)", suggest_all, "tokenise", baseline)
+    report("safeguarding match (all phrases)", risk, "tokenise", baseline)
+
+
+def bench_memory() -> None:
+    """Peak memory of loading every pack, against reading the raw files."""
+    tracemalloc.start()
+    raw = [path.read_text(encoding="utf-8") for path in (ROOT / "content").rglob("*.toml")]
+    _, raw_peak = tracemalloc.get_traced_memory()
+    tracemalloc.reset_peak()
+    registry = ContentRegistry.load(ROOT / "content")
+    _, load_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert raw and registry
+    print(
+        f"{'content registry load, peak memory':<44} {load_peak / 1e6:9.2f} MB   = "
+        f"{load_peak / raw_peak:7.1f} x raw TOML text ({raw_peak / 1e6:.2f} MB)"
+    )
+
+
+def bench_startup(settings: Settings) -> None:
+    """build_application (packs, catalogs, migrations, handlers) against a bare PTB build."""
+
+    def bare() -> None:
+        ApplicationBuilder().token("1:x").request(LocalBotApi()).build()
+
+    def full() -> None:
+        build_application(settings, request=LocalBotApi()).bot_data.services.db.dispose()
+
+    report(
+        "startup: build_application",
+        per_call(full, repeat=3, number=3),
+        "bare ApplicationBuilder",
+        per_call(bare, repeat=3, number=3),
+    )
+
+
+async def bench_round_trip(settings: Settings) -> None:
+    """Update in to reply out: a reflection, against /help (no database write)."""
+    api = LocalBotApi(ids=MessageIds())
+    clock = ManualClock(datetime(2026, 11, 23, 12, tzinfo=UTC))
+    app = build_application(settings, request=api, clock=clock)
+    users = UpdateFactory(app.bot, api.ids)
+    async with app:
+        await on_startup(app)
+        for step in ("/start",):
+            await app.process_update(users.text(step))
+        for data in (
+            "cfgob:lang:en",
+            "cfgob:role:foster",
+            "cfgob:age:middle",
+            "cfgob:days:done",
+            "cfgob:time:19:30",
+            "cfgob:tz:Europe/London",
+            "cfgob:privacy:ok",
+        ):
+            await app.process_update(users.callback(data))
+        await app.process_update(users.text("/prompt"))
+        texts = iter(REFLECTIONS["en"] * 100)
+        help_time = await per_call_async(lambda: app.process_update(users.text("/help")))
+        reflect = await per_call_async(lambda: app.process_update(users.text(next(texts))))
+        prompt = await per_call_async(lambda: app.process_update(users.text("/prompt")))
+    app.bot_data.services.db.dispose()
+    report("round trip: reflection -> suggestion", reflect, "/help", help_time)
+    report("round trip: /prompt", prompt, "/help", help_time)
+
+
+class NullNotifier:
+    """Accept every prompt instantly, so the sweep's own cost is what is measured."""
+
+    async def send_prompt(self, message: PromptMessage) -> int:
+        return message.delivery_id
+
+
+async def bench_sweep(url: str, carers: int) -> None:
+    """Sweep N due carers, against inserting N rows one transaction each."""
+    from sqlalchemy import text
+
+    from bot.i18n import Catalogs
+    from bot.services.carers import CarerService
+
+    engine = make_engine(url)
+    upgrade(engine)
+    db = Database(engine)
+    clock = ManualClock(datetime(2026, 11, 23, 8, tzinfo=UTC))
+    service = CarerService(db, clock, Catalogs.load(ROOT / "locales"))
+    for user in range(1, carers + 1):
+        await service.start(telegram_user_id=user, chat_id=user, language_code="en")
+        await service.set_timezone(user, "Europe/London")
+        await service.finish_onboarding(user)
+    clock.advance(timedelta(hours=12))
+    prompts = PromptService(db, ContentRegistry.load(ROOT / "content"), clock, NullNotifier())
+    start = time.perf_counter()
+    result = await prompts.sweep()
+    sweep = time.perf_counter() - start
+    assert result.sent == carers, result
+    with engine.begin() as connection:
+        connection.execute(text("create table bench_rows (id integer primary key, n integer)"))
+    start = time.perf_counter()
+    for n in range(carers):
+        with engine.begin() as connection:
+            connection.execute(text("insert into bench_rows (n) values (:n)"), {"n": n})
+    baseline = time.perf_counter() - start
+    engine.dispose()
+    report(
+        f"sweep of {carers} due carers (SQLite)",
+        sweep,
+        f"{carers} single-row inserts",
+        baseline,
+        unit="s",
+    )
+
+
+async def main() -> None:
+    """Run every benchmark."""
+    registry = ContentRegistry.load(ROOT / "content")
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings(database_url=f"sqlite:///{folder}/bench.db", _env_file=None)
+        bench_text(registry)
+        bench_memory()
+        bench_startup(settings)
+        await bench_round_trip(settings)
+        await bench_sweep(f"sqlite:///{folder}/sweep.db", carers=500)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
