@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import text  # noqa: E402
 from telegram.ext import ApplicationBuilder  # noqa: E402
 
 from bot.app import build_application, on_startup  # noqa: E402
@@ -25,11 +26,13 @@ from bot.config import Settings  # noqa: E402
 from bot.domain.model import AgeBand, Dimension, Role  # noqa: E402
 from bot.domain.risk import assess_risk  # noqa: E402
 from bot.domain.text import tokenise  # noqa: E402
+from bot.i18n import Catalogs  # noqa: E402
 from bot.packs.registry import ContentRegistry  # noqa: E402
 from bot.ports import ManualClock, PromptMessage  # noqa: E402
 from bot.sandbox.api import LocalBotApi, MessageIds  # noqa: E402
 from bot.sandbox.updates import UpdateFactory  # noqa: E402
 from bot.services.assess import SuggestionEngine  # noqa: E402
+from bot.services.carers import CarerService  # noqa: E402
 from bot.services.prompts import PromptService  # noqa: E402
 from bot.storage.db import Database, make_engine  # noqa: E402
 from bot.storage.migrate import upgrade  # noqa: E402
@@ -175,11 +178,6 @@ class NullNotifier:
 
 async def bench_sweep(url: str, carers: int) -> None:
     """Sweep N due carers, against inserting N rows one transaction each."""
-    from sqlalchemy import text
-
-    from bot.i18n import Catalogs
-    from bot.services.carers import CarerService
-
     engine = make_engine(url)
     upgrade(engine)
     db = Database(engine)

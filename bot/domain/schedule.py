@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.domain.errors import (
