@@ -12,6 +12,8 @@ from pathlib import Path
 
 from bot.config import Settings
 
+SANDBOX_DATABASE_URL = "sqlite:///sandbox.db"
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments and run one subcommand; return the exit code."""
@@ -72,6 +74,9 @@ def _chat(args: argparse.Namespace) -> int:
     from bot.sandbox.chat import feed_stdin, run_chat
 
     settings = Settings()
+    if "database_url" not in settings.model_fields_set:
+        # Keep pretend conversations out of the database a real deployment would use.
+        settings = settings.model_copy(update={"database_url": SANDBOX_DATABASE_URL})
     logging.basicConfig(level=logging.WARNING)
 
     async def session() -> None:
@@ -106,10 +111,13 @@ def _packs_check(args: argparse.Namespace) -> int:
 
 def _suggest(args: argparse.Namespace) -> int:
     from bot.domain.model import Dimension
+    from bot.handlers import texts
+    from bot.i18n import Catalogs
     from bot.packs.registry import ContentRegistry
     from bot.services.assess import SuggestionEngine
 
-    registry = ContentRegistry.load(Settings().content_dir)
+    settings = Settings()
+    registry = ContentRegistry.load(settings.content_dir)
     if args.locale not in registry.locales:
         print(
             f"unknown locale {args.locale!r}; packs have {', '.join(registry.locales)}",
@@ -129,9 +137,11 @@ def _suggest(args: argparse.Namespace) -> int:
         args.text, locale=args.locale, dimension=dimension, age_band=None, role=None
     )
     if assessment.risk is not None:
+        t = Catalogs.load(settings.locales_dir).get(args.locale)
         result = {
             "safeguarding": assessment.risk.value,
             "emergency_number": assessment.contacts.emergency_number,
+            "text": texts.signpost(t, assessment.risk, assessment.contacts),
         }
     elif assessment.suggestion is not None:
         result = {

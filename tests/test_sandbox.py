@@ -53,4 +53,5 @@ def test_sandbox_chat_in_spanish(tmp_path: Path) -> None:
     assert out.count("Disponibilidad: ayudar al niño o la niña a confiar") == 1
     assert "Sensibilidad: ayudar al niño o la niña a gestionar" in out  # the scheduled one
     assert "Solo puedo guardar texto escrito" in out
-    assert (tmp_path / "securebase.db").exists()
+    assert (tmp_path / "sandbox.db").exists()
+    assert not (tmp_path / "securebase.db").exists()

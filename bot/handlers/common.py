@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
@@ -38,6 +39,26 @@ async def reply_error(update: Update, context: BotContext, error: DomainError) -
     if update.callback_query is not None:
         await update.callback_query.answer()
     await message(update).reply_text(texts.domain_error(t, error))
+
+
+async def edit(
+    query: CallbackQuery, text: str, reply_markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Replace a message's text and buttons; a double tap that changes nothing is fine."""
+    try:
+        await query.edit_message_text(text, reply_markup=reply_markup)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
+
+
+async def clear_buttons(query: CallbackQuery) -> None:
+    """Remove the buttons under a message once they have been used."""
+    try:
+        await query.edit_message_reply_markup(None)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
 
 
 async def start(update: Update, context: BotContext) -> None:

@@ -8,7 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.context import BotContext
 from bot.domain.errors import DomainError
 from bot.handlers import keyboards, texts
-from bot.handlers.common import message, reply_error, user_id
+from bot.handlers.common import edit, message, reply_error, user_id
 
 
 async def show_journal(update: Update, context: BotContext) -> None:
@@ -38,7 +38,8 @@ async def turn_page(update: Update, context: BotContext) -> None:
         return
     t = context.t(page.carer.locale)
     await query.answer()
-    await query.edit_message_text(
+    await edit(
+        query,
         texts.journal_page(t, page, context.services.content),
         reply_markup=keyboards.journal_pager(t, page.page, page.pages),
     )

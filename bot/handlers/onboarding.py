@@ -15,7 +15,7 @@ from bot.context import BotContext
 from bot.domain.errors import DomainError
 from bot.domain.model import AgeBand, Role
 from bot.handlers import keyboards, texts
-from bot.handlers.common import message, reply_error, user_id
+from bot.handlers.common import clear_buttons, edit, message, reply_error, user_id
 from bot.i18n import Translator
 from bot.services.carers import CarerService
 from bot.services.views import CarerView
@@ -130,7 +130,7 @@ async def tap(update: Update, context: BotContext) -> None:
     await query.answer()
     if rendered is not None:
         text, markup = rendered
-        await query.edit_message_text(text, reply_markup=markup)
+        await edit(query, text, reply_markup=markup)
 
 
 async def finish(update: Update, context: BotContext) -> None:
@@ -140,7 +140,7 @@ async def finish(update: Update, context: BotContext) -> None:
     view = await context.services.carers.finish_onboarding(user_id(update))
     t = context.t(view.locale)
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await clear_buttons(query)
     await message(update).reply_text(texts.onboarding_done(t, view, context.services.content))
 
 

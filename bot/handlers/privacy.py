@@ -8,7 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.context import BotContext
 from bot.domain.errors import DomainError
 from bot.handlers import keyboards, texts
-from bot.handlers.common import message, reply_error, translator_for, user_id
+from bot.handlers.common import edit, message, reply_error, translator_for, user_id
 
 
 async def export(update: Update, context: BotContext) -> None:
@@ -43,12 +43,10 @@ async def confirm_forget(update: Update, context: BotContext) -> None:
     t = await translator_for(update, context)
     await query.answer()
     if keyboards.decode(query.data).action != "confirm":
-        await query.edit_message_text(texts.forget_cancelled(t))
+        await edit(query, texts.forget_cancelled(t))
         return
     locale = await context.services.journal.forget(user_id(update))
-    await query.edit_message_text(
-        texts.forgotten(context.t(locale)) if locale else texts.nothing_to_forget(t)
-    )
+    await edit(query, texts.forgotten(context.t(locale)) if locale else texts.nothing_to_forget(t))
 
 
 def register(app: Application) -> None:

@@ -8,7 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.context import BotContext
 from bot.domain.errors import DomainError
 from bot.handlers import keyboards, texts
-from bot.handlers.common import message, reply_error, user_id
+from bot.handlers.common import clear_buttons, message, reply_error, user_id
 
 
 async def prompt_now(update: Update, context: BotContext) -> None:
@@ -45,7 +45,7 @@ async def act_on_prompt(update: Update, context: BotContext) -> None:
         await reply_error(update, context, error)
         return
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await clear_buttons(query)
     await message(update).reply_text(reply)
 
 

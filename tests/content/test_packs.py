@@ -165,3 +165,4 @@ def test_suggest_cli_prints_json(tmp_path: Path) -> None:
     assert tantrum["text"].startswith("Atravesar una crisis")
     flag = run("--locale", "en", "I can't cope any more")
     assert flag["safeguarding"] == "distress" and flag["emergency_number"] == "999"
+    assert flag["text"].startswith("Thank you for being honest about how hard this is.")

@@ -151,3 +151,14 @@ async def test_commands_before_start_ask_to_start(chat: Chat) -> None:
     calls = await chat.send("hello")
     assert calls[-1].text == "Let's get you set up first: send /start."
     assert chat.reflections() == []
+
+
+async def test_a_double_tap_that_changes_nothing_is_not_an_error(chat: Chat) -> None:
+    """Telegram refuses an edit with identical content; the carer sees no error."""
+    await chat.send("/start")
+    chat.api.fail_next(
+        "editMessageText", status=400, description="Bad Request: message is not modified"
+    )
+    calls = await chat.tap("English")
+    assert [call.method for call in calls] == ["answerCallbackQuery"]
+    assert chat.carer().locale == "en"  # type: ignore[union-attr]
