@@ -101,6 +101,16 @@ class Chat:
         await self.tap(timezone)
         await self.tap("I understand" if language == "English" else "Entendido")
 
+    async def onboard_in_spanish(self, *, ages: str = "5–10 años") -> None:
+        """Complete /start in Spanish as a Madrid foster carer, prompts at 19:30."""
+        await self.onboard(
+            language="Español",
+            role="Familia de acogida",
+            ages=ages,
+            time_label="19:30",
+            timezone="Madrid",
+        )
+
     # Database views -------------------------------------------------------------------
 
     def _session(self) -> Session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import time as time_of_day
 
@@ -73,46 +74,29 @@ def config_feature(flow: str) -> str:
     return f"cfg{flow}"
 
 
+def _options(
+    feature: str, action: str, options: Iterable[tuple[str, str]]
+) -> list[InlineKeyboardButton]:
+    """Build one button per (label, value) pair."""
+    return [_button(label, encode(feature, action, value)) for label, value in options]
+
+
 def languages(flow: str, locales: tuple[str, ...]) -> InlineKeyboardMarkup:
     """Offer every shipped language, each in its own name."""
-    feature = config_feature(flow)
-    return InlineKeyboardMarkup(
-        _rows(
-            [
-                _button(texts.LANGUAGE_NAMES.get(loc, loc), encode(feature, "lang", loc))
-                for loc in locales
-            ],
-            2,
-        )
-    )
+    names = ((texts.LANGUAGE_NAMES.get(loc, loc), loc) for loc in locales)
+    return InlineKeyboardMarkup(_rows(_options(config_feature(flow), "lang", names), 2))
 
 
 def roles(t: Translator, flow: str) -> InlineKeyboardMarkup:
     """Offer the four roles."""
-    feature = config_feature(flow)
-    return InlineKeyboardMarkup(
-        _rows(
-            [
-                _button(texts.role_label(t, role), encode(feature, "role", role.value))
-                for role in Role
-            ],
-            2,
-        )
-    )
+    labels = ((texts.role_label(t, role), role.value) for role in Role)
+    return InlineKeyboardMarkup(_rows(_options(config_feature(flow), "role", labels), 2))
 
 
 def age_bands(t: Translator, flow: str) -> InlineKeyboardMarkup:
     """Offer the age bands."""
-    feature = config_feature(flow)
-    return InlineKeyboardMarkup(
-        _rows(
-            [
-                _button(texts.age_band_label(t, band), encode(feature, "age", band.value))
-                for band in AgeBand
-            ],
-            2,
-        )
-    )
+    labels = ((texts.age_band_label(t, band), band.value) for band in AgeBand)
+    return InlineKeyboardMarkup(_rows(_options(config_feature(flow), "age", labels), 2))
 
 
 def weekdays(t: Translator, flow: str, view: CarerView) -> InlineKeyboardMarkup:

@@ -176,22 +176,22 @@ async def share_location(update: Update, context: BotContext) -> None:
 
 async def pause(update: Update, context: BotContext) -> None:
     """Stop scheduled prompts."""
-    try:
-        view = await context.services.carers.set_paused(user_id(update), paused=True)
-    except DomainError as error:
-        await reply_error(update, context, error)
-        return
-    await message(update).reply_text(texts.paused(context.t(view.locale)))
+    await _set_paused(update, context, paused=True)
 
 
 async def resume(update: Update, context: BotContext) -> None:
     """Restart scheduled prompts from now."""
+    await _set_paused(update, context, paused=False)
+
+
+async def _set_paused(update: Update, context: BotContext, *, paused: bool) -> None:
     try:
-        view = await context.services.carers.set_paused(user_id(update), paused=False)
+        view = await context.services.carers.set_paused(user_id(update), paused=paused)
     except DomainError as error:
         await reply_error(update, context, error)
         return
-    await message(update).reply_text(texts.resumed(context.t(view.locale), view))
+    t = context.t(view.locale)
+    await message(update).reply_text(texts.paused(t) if paused else texts.resumed(t, view))
 
 
 def register(app: Application) -> None:

@@ -95,13 +95,7 @@ async def test_shared_location_sets_the_timezone(chat: Chat) -> None:
 
 async def test_spanish_is_chosen_from_the_language_button(chat: Chat) -> None:
     """Choosing Español switches every following message to Spanish."""
-    await chat.onboard(
-        language="Español",
-        role="Familia de acogida",
-        ages="Varias edades",
-        time_label="19:30",
-        timezone="Madrid",
-    )
+    await chat.onboard_in_spanish(ages="Varias edades")
     carer = chat.carer()
     assert carer is not None and carer.locale == "es"
     assert chat.last_text().startswith("Todo listo. Las preguntas llegan los días lun, mié, vie")

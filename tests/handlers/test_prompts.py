@@ -53,13 +53,7 @@ async def test_scheduled_prompt_arrives_at_local_time_across_a_dst_change(app, a
     """A Madrid carer's 19:30 prompt stays at 19:30 local when summer time ends."""
     clock.set(datetime(2026, 10, 23, 8, 0, tzinfo=UTC))  # Friday, CEST (UTC+2)
     chat = Chat(app, api, clock)
-    await chat.onboard(
-        language="Español",
-        role="Familia de acogida",
-        ages="5–10 años",
-        time_label="19:30",
-        timezone="Madrid",
-    )
+    await chat.onboard_in_spanish(ages="5–10 años")
     assert chat.carer().next_prompt_at == datetime(2026, 10, 23, 17, 30, tzinfo=UTC)  # type: ignore[union-attr]
     clock.set(datetime(2026, 10, 23, 17, 29, tzinfo=UTC))
     assert await chat.run_sweep() == []

@@ -87,13 +87,7 @@ async def test_same_suggestion_is_never_given_twice_in_a_row(chat: Chat) -> None
 
 async def test_safeguarding_phrase_gets_the_fixed_signpost(chat: Chat) -> None:
     """A disclosure gets the translated referral pathway, not a suggestion."""
-    await chat.onboard(
-        language="Español",
-        role="Familia de acogida",
-        ages="5–10 años",
-        time_label="19:30",
-        timezone="Madrid",
-    )
+    await chat.onboard_in_spanish(ages="5–10 años")
     await chat.send("/prompt")
     calls = await chat.send("Me contó que su tío le pegaba cuando vivía con él.")
     [row] = chat.reflections()
