@@ -40,7 +40,7 @@ def build_application(
     """Load content, migrate the database, wire services and register handlers."""
     clock = clock or SystemClock()
     content = ContentRegistry.load(settings.content_dir)  # refuses to start on invalid packs
-    catalogs = Catalogs.load(settings.locales_dir)
+    catalogs = Catalogs.load(settings.locales_dir).restricted_to(content.locales)
     db = Database(make_engine(settings.database_url))
     upgrade(db.engine)
     token = settings.bot_token.get_secret_value() if settings.bot_token else SANDBOX_TOKEN

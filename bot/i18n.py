@@ -73,6 +73,12 @@ class Catalogs:
             translators[DEFAULT_LOCALE] = Translator(DEFAULT_LOCALE, gettext.NullTranslations())
         return cls(translators)
 
+    def restricted_to(self, locales: tuple[str, ...]) -> Catalogs:
+        """Offer only languages the content packs also speak, so no carer meets a gap."""
+        kept = {loc: tr for loc, tr in self._translators.items() if loc in locales}
+        kept.setdefault(DEFAULT_LOCALE, self._translators[DEFAULT_LOCALE])
+        return Catalogs(kept)
+
     def get(self, locale: str | None) -> Translator:
         """Return the translator for a locale, falling back to the default."""
         return self._translators.get(locale or DEFAULT_LOCALE, self._translators[DEFAULT_LOCALE])

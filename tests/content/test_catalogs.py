@@ -105,6 +105,13 @@ def test_dates_and_weekdays_use_the_carers_locale() -> None:
     assert catalogs.get("es").datetime(moment, "Europe/Madrid") == "lun 23 nov, 19:30"
 
 
+def test_languages_without_packs_are_not_offered() -> None:
+    """A catalog for a locale the packs lack is dropped; English always stays."""
+    catalogs = Catalogs.load(LOCALES).restricted_to(("es",))
+    assert catalogs.locales == ("en", "es")
+    assert Catalogs.load(LOCALES).restricted_to(("en",)).negotiate("es") == "en"
+
+
 def test_negotiation_fallback_chain() -> None:
     """Exact, then bare language, then English."""
     catalogs = Catalogs.load(Path(LOCALES))
