@@ -63,3 +63,8 @@ class RiskLevel(StrEnum):
     def urgency(self) -> int:
         """Return a rank where a smaller number is more urgent."""
         return list(RiskLevel).index(self)
+
+
+# Before a carer has answered, pick content that suits the widest audience.
+DEFAULT_AGE_BAND = AgeBand.SEVERAL
+DEFAULT_ROLE = Role.FOSTER

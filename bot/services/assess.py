@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.domain.model import AgeBand, Dimension, Role
+from bot.domain.model import DEFAULT_AGE_BAND, DEFAULT_ROLE, AgeBand, Dimension, Role
 from bot.domain.ranking import Reading, rank_suggestions
 from bot.domain.risk import assess_risk
 from bot.domain.text import detect_tone, stems, tokenise
@@ -44,8 +44,8 @@ class SuggestionEngine:
             tone=detect_tone(
                 reflection_stems, struggle_cues=cues.struggle, positive_cues=cues.positive
             ),
-            age_band=age_band or AgeBand.SEVERAL,
-            role=role or Role.FOSTER,
+            age_band=age_band or DEFAULT_AGE_BAND,
+            role=role or DEFAULT_ROLE,
         )
         ranked = rank_suggestions(
             self._content.suggestion_facts(locale, dimension),

@@ -9,7 +9,7 @@ from functools import partial
 from typing import Literal
 
 from bot.domain.errors import NotOnboardedError, PromptClosedError
-from bot.domain.model import AgeBand, Dimension, Role
+from bot.domain.model import DEFAULT_AGE_BAND, DEFAULT_ROLE, Dimension
 from bot.domain.rotation import choose_least_used, dimension_order
 from bot.domain.schedule import (
     later_today,
@@ -49,8 +49,8 @@ class PromptService:
         assert carer.id is not None
         last = repo.last_dimension(session=session, carer_id=carer.id)
         used = repo.prompt_use_counts(session=session, carer_id=carer.id)
-        band = AgeBand(carer.age_band) if carer.age_band else AgeBand.SEVERAL
-        role = Role(carer.role) if carer.role else Role.FOSTER
+        view = CarerView.of(carer)
+        band, role = view.age_band or DEFAULT_AGE_BAND, view.role or DEFAULT_ROLE
         for dimension in dimension_order(Dimension(last) if last else None):
             candidates = [
                 p.id
