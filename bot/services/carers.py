@@ -90,7 +90,11 @@ class CarerService:
         return view
 
     async def update(self, telegram_user_id: int, mutate: Mutation) -> CarerView:
-        """Apply one change and reschedule, in one transaction."""
+        """Apply one change in one transaction, rescheduling only if the schedule changed.
+
+        Leaving the schedule alone otherwise matters: a prompt due seconds ago and not yet
+        swept must survive an unrelated change such as the language.
+        """
 
         def work(session: repo.Session) -> CarerView:
             carer = repo.get_carer_by_telegram_id(
@@ -98,8 +102,10 @@ class CarerService:
             )
             if carer is None:
                 raise NotOnboardedError()
+            before = _schedule_inputs(carer)
             mutate(carer)
-            reschedule(carer, self._clock)
+            if _schedule_inputs(carer) != before:
+                reschedule(carer, self._clock)
             return CarerView.of(carer)
 
         return await self._db.run(work)
@@ -175,6 +181,10 @@ class CarerService:
             carer.paused = paused
 
         return await self.update(telegram_user_id, mutate)
+
+
+def _schedule_inputs(carer: Carer) -> tuple[object, ...]:
+    return (carer.weekdays, carer.prompt_time, carer.timezone, carer.paused, carer.onboarded_at)
 
 
 def _set_time(carer: Carer, chosen: time) -> None:

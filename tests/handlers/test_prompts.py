@@ -144,3 +144,15 @@ async def test_transient_failure_is_retried_and_blocked_chat_is_paused(chat: Cha
     carer = chat.carer()
     assert chat.deliveries()[-1].status == "failed"
     assert carer is not None and carer.paused and carer.next_prompt_at is None
+
+
+async def test_an_unrelated_settings_change_keeps_a_due_prompt(chat: Chat) -> None:
+    """Switching language seconds after 19:30, before the sweep, does not drop the prompt."""
+    await chat.onboard()
+    chat.clock.set(datetime(2026, 11, 23, 19, 30, 10, tzinfo=UTC))
+    await chat.send("/settings")
+    await chat.tap("Language")
+    await chat.tap("Español")
+    calls = await chat.run_sweep()
+    assert len(calls) == 1
+    assert calls[0].text.startswith("Disponibilidad")
