@@ -111,7 +111,7 @@ def _packs_check(args: argparse.Namespace) -> int:
 
 def _suggest(args: argparse.Namespace) -> int:
     from bot.domain.model import Dimension
-    from bot.handlers import texts
+    from bot.handlers.signposts import signpost
     from bot.i18n import Catalogs
     from bot.packs.registry import ContentRegistry
     from bot.services.assess import SuggestionEngine
@@ -141,7 +141,7 @@ def _suggest(args: argparse.Namespace) -> int:
         result = {
             "safeguarding": assessment.risk.value,
             "emergency_number": assessment.contacts.emergency_number,
-            "text": texts.signpost(t, assessment.risk, assessment.contacts),
+            "text": signpost(t, assessment.risk, assessment.contacts),
         }
     elif assessment.suggestion is not None:
         result = {
