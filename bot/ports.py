@@ -47,6 +47,7 @@ class ManualClock:
 class PromptMessage:
     """Everything needed to put one prompt in front of a carer."""
 
+    carer_id: int
     chat_id: int
     locale: str
     delivery_id: int

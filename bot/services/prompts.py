@@ -147,11 +147,7 @@ class PromptService:
             log.warning("delivery %s failed (transient=%s): %s", delivery_id, transient, exc)
             await self._db.run(lambda session: _release(session, claim, transient=transient))
             return "retry" if transient else "failed"
-        await self._db.run(
-            lambda session: repo.record_sent(
-                session=session, delivery_id=delivery_id, sent_at=now, message_id=message_id
-            )
-        )
+        await self._db.run(lambda session: _record_sent(session, claim, now, message_id))
         return "sent"
 
     async def snooze(
@@ -260,6 +256,7 @@ def _claim(
     carer = repo.get_carer(session=session, carer_id=delivery.carer_id)
     assert carer is not None
     return PromptMessage(
+        carer_id=delivery.carer_id,
         chat_id=carer.chat_id,
         locale=carer.locale,
         delivery_id=delivery_id,
@@ -267,6 +264,18 @@ def _claim(
         dimension=delivery.dimension,
         snoozed=delivery.kind == "snooze",
     )
+
+
+def _record_sent(
+    session: repo.Session, claim: PromptMessage, now: datetime, message_id: int
+) -> None:
+    """Mark the delivery sent; a newer prompt also supersedes an unused Answer tap."""
+    repo.record_sent(
+        session=session, delivery_id=claim.delivery_id, sent_at=now, message_id=message_id
+    )
+    carer = repo.get_carer(session=session, carer_id=claim.carer_id)
+    if carer is not None and (carer.awaiting or "").startswith("reflection:"):
+        carer.awaiting = None
 
 
 def _release(session: repo.Session, claim: PromptMessage, *, transient: bool) -> None:
@@ -278,8 +287,7 @@ def _release(session: repo.Session, claim: PromptMessage, *, transient: bool) ->
         status="pending" if transient else "failed",
     )
     if not transient:
-        delivery = repo.get_delivery(session=session, delivery_id=claim.delivery_id)
-        carer = repo.get_carer(session=session, carer_id=delivery.carer_id) if delivery else None
+        carer = repo.get_carer(session=session, carer_id=claim.carer_id)
         if carer is not None:
             carer.paused = True
             carer.next_prompt_at = None

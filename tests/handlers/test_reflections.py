@@ -128,3 +128,14 @@ async def test_non_text_gets_a_kind_reply_and_is_not_stored(chat: Chat) -> None:
         calls = await chat.send_update(update)
         assert calls[-1].text.startswith("Thank you. I can only keep written text")
     assert chat.reflections() == []
+
+
+async def test_a_newer_prompt_supersedes_an_unused_answer_tap(chat: Chat) -> None:
+    """Tapping Answer, then getting a new prompt, then writing: the text answers the new one."""
+    await chat.onboard()
+    await chat.send("/prompt")
+    await chat.tap("Answer")
+    await chat.send("/prompt")
+    await chat.send("We talked about how she was feeling before the tantrum.")
+    [row] = chat.reflections()
+    assert row.dimension == "sensitivity"
