@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
 import bot.storage.models  # noqa: F401 - registers tables
@@ -19,7 +21,7 @@ from bot.services.carers import CarerService
 from bot.services.prompts import PromptService
 from bot.storage.db import Database, make_engine
 from bot.storage.migrate import upgrade
-from bot.storage.models import PromptDelivery
+from bot.storage.models import PromptDelivery, Reflection
 
 
 def test_migrations_match_the_models(database_url: str) -> None:
@@ -75,4 +77,23 @@ async def test_parallel_workers_never_double_a_prompt(database_url: str) -> None
         assert len(rows) == 20 and {row.status for row in rows} == {"sent"}
     for worker_db in worker_dbs:
         worker_db.dispose()
+    engine.dispose()
+
+
+def test_database_errors_never_carry_reflection_text(sqlite_url: str) -> None:
+    """A failed insert's message, which ends up in logs, omits the bound values."""
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    orphan = Reflection(
+        carer_id=999,
+        text="very private words",
+        locale="en",
+        telegram_message_id=1,
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    with Session(engine) as session:
+        session.add(orphan)
+        with pytest.raises(IntegrityError) as error:
+            session.commit()
+    assert "very private words" not in str(error.value)
     engine.dispose()
