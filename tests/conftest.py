@@ -9,11 +9,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from bot.app import BotApplication, build_application, on_startup
-from bot.config import Settings
+from bot.config import PROJECT_ROOT, Settings
+from bot.i18n import Translator
 from bot.ports import ManualClock
 from bot.sandbox.api import LocalBotApi, MessageIds
 from tests.harness import Chat
@@ -23,6 +25,34 @@ POSTGRES_URL = os.environ.get(
 )
 # A Monday evening in November, London time = UTC.
 START = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def known_msgids() -> set[str]:
+    """Every msgid in the extracted template."""
+    with (PROJECT_ROOT / "locales" / "messages.pot").open("rb") as handle:
+        template = read_po(handle)
+    ids: set[str] = set()
+    for message in template:
+        ids.update([message.id] if isinstance(message.id, str) else message.id)
+    return ids
+
+
+@pytest.fixture(autouse=True)
+def fail_on_unknown_msgid(monkeypatch: pytest.MonkeyPatch, known_msgids: set[str]) -> None:
+    """Any gettext call with a msgid missing from the template fails the test using it."""
+    original_gettext, original_ngettext = Translator.gettext, Translator.ngettext
+
+    def gettext(self: Translator, message: str) -> str:
+        assert message in known_msgids, f"msgid missing from messages.pot: {message!r}"
+        return original_gettext(self, message)
+
+    def ngettext(self: Translator, singular: str, plural: str, count: int) -> str:
+        assert {singular, plural} <= known_msgids, f"msgid missing: {singular!r}"
+        return original_ngettext(self, singular, plural, count)
+
+    monkeypatch.setattr(Translator, "gettext", gettext)
+    monkeypatch.setattr(Translator, "ngettext", ngettext)
 
 
 @pytest.fixture
