@@ -28,14 +28,19 @@ async def test_a_failure_is_reported_without_the_reflection(
         chat = Chat(app, api, clock)
         await chat.onboard()
         with app.bot_data.services.db.engine.begin() as connection:
-            connection.execute(text("drop table reflections"))
+            connection.execute(
+                text(  # the insert that carries the text fails
+                    "create trigger refuse before insert on reflections "
+                    "begin select raise(abort, 'disk I/O error'); end"
+                )
+            )
         caplog.set_level(logging.DEBUG)
         calls = await chat.send(SECRET)
     app.bot_data.services.db.dispose()
     to_carer = [call for call in calls if call.params.get("chat_id") == chat.user_id]
     to_developers = [call for call in calls if call.params.get("chat_id") == 4242]
     assert to_carer[-1].text.startswith("Sorry, something went wrong on my side")
-    assert "OperationalError" in to_developers[-1].text
+    assert "IntegrityError" in to_developers[-1].text
     assert SECRET not in to_developers[-1].text
     assert "unhandled error" in caplog.text
     assert SECRET not in caplog.text
