@@ -48,11 +48,6 @@ class Translator:
         """Return a weekday name (0 is Monday)."""
         return str(self._babel.days["format"][width][index])
 
-    @property
-    def is_rtl(self) -> bool:
-        """Tell whether this locale is written right to left."""
-        return self._babel.character_order == "right-to-left"
-
 
 class Catalogs:
     """All shipped catalogs, compiled in memory from the ``.po`` files at start-up."""
