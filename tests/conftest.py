@@ -13,12 +13,12 @@ from babel.messages.pofile import read_po
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from bot.app import BotApplication, build_application, on_startup
+from bot.app import BotApplication
 from bot.config import PROJECT_ROOT, Settings
 from bot.i18n import Translator
 from bot.ports import ManualClock
-from bot.sandbox.api import LocalBotApi, MessageIds
-from tests.harness import Chat
+from bot.sandbox.api import LocalBotApi
+from tests.harness import Chat, running_chat
 
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -107,21 +107,16 @@ def settings(sqlite_url: str) -> Settings:
 
 
 @pytest.fixture
-def api() -> LocalBotApi:
-    return LocalBotApi(ids=MessageIds())
+async def chat(settings: Settings, clock: ManualClock) -> AsyncIterator[Chat]:
+    async with running_chat(settings, clock) as carer:
+        yield carer
 
 
 @pytest.fixture
-async def app(
-    settings: Settings, api: LocalBotApi, clock: ManualClock
-) -> AsyncIterator[BotApplication]:
-    application = build_application(settings, request=api, clock=clock)
-    async with application:
-        await on_startup(application)  # what run_polling calls as post_init
-        yield application
-    application.bot_data.services.db.dispose()
+def app(chat: Chat) -> BotApplication:
+    return chat.app
 
 
 @pytest.fixture
-def chat(app: BotApplication, api: LocalBotApi, clock: ManualClock) -> Chat:
-    return Chat(app, api, clock)
+def api(chat: Chat) -> LocalBotApi:
+    return chat.api

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlmodel import Session, select
 
-from bot.app import BotApplication
+from bot.app import BotApplication, build_application, on_startup
+from bot.config import Settings
 from bot.ports import ManualClock
-from bot.sandbox.api import ApiCall, LocalBotApi
+from bot.sandbox.api import ApiCall, LocalBotApi, MessageIds
 from bot.sandbox.updates import UpdateFactory
 from bot.scheduling.jobs import SWEEP_JOB
 from bot.storage.models import Carer, PromptDelivery, Reflection
+
+
+@asynccontextmanager
+async def running_chat(settings: Settings, clock: ManualClock) -> AsyncIterator[Chat]:
+    """Build and start an application as a process would, and talk to it as one carer."""
+    api = LocalBotApi(ids=MessageIds())
+    app = build_application(settings, request=api, clock=clock)
+    async with app:
+        await on_startup(app)  # what run_polling calls as post_init
+        yield Chat(app, api, clock)
+    app.bot_data.services.db.dispose()
 
 
 def _plain(text: str) -> str:

@@ -75,6 +75,17 @@ def _broken_copy(tmp_path: Path) -> Path:
     return target
 
 
+def _edit_pack(content: Path, dimension: str, *replacements: tuple[str, str]) -> Path:
+    """Apply text replacements (each once) to one pack of a content copy."""
+    pack = content / dimension / "pack.toml"
+    text = pack.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text
+        text = text.replace(old, new, 1)
+    pack.write_text(text, encoding="utf-8")
+    return pack
+
+
 def test_missing_translation_is_reported_with_its_line(tmp_path: Path) -> None:
     """Deleting a Spanish text names the file and the line of that item."""
     content = _broken_copy(tmp_path)
@@ -94,11 +105,12 @@ def test_missing_translation_is_reported_with_its_line(tmp_path: Path) -> None:
 def test_packs_check_prints_file_line_and_fails(tmp_path: Path) -> None:
     """The CLI lists every problem as file:line: message and exits 1."""
     content = _broken_copy(tmp_path)
-    pack = content / "acceptance" / "pack.toml"
-    text = pack.read_text(encoding="utf-8")
-    text = text.replace('id = "acceptance.p02"', 'id = "acceptance.p01"', 1)
-    text = text.replace('tone = "struggle"', 'tone = "grumpy"', 1)
-    pack.write_text(text, encoding="utf-8")
+    pack = _edit_pack(
+        content,
+        "acceptance",
+        ('id = "acceptance.p02"', 'id = "acceptance.p01"'),
+        ('tone = "struggle"', 'tone = "grumpy"'),
+    )
     result = subprocess.run(
         [sys.executable, "-m", "bot", "packs", "check", str(content)],
         capture_output=True,
@@ -122,11 +134,12 @@ def test_packs_check_prints_file_line_and_fails(tmp_path: Path) -> None:
 def test_duplicate_ids_and_markup_are_refused(tmp_path: Path) -> None:
     """Ids are unique across packs and texts carry no HTML or placeholders."""
     content = _broken_copy(tmp_path)
-    pack = content / "cooperation" / "pack.toml"
-    text = pack.read_text(encoding="utf-8")
-    text = text.replace('id = "cooperation.p02"', 'id = "cooperation.p01"', 1)
-    text = text.replace("What choice did you offer", "What <b>choice</b> did you offer", 1)
-    pack.write_text(text, encoding="utf-8")
+    _edit_pack(
+        content,
+        "cooperation",
+        ('id = "cooperation.p02"', 'id = "cooperation.p01"'),
+        ("What choice did you offer", "What <b>choice</b> did you offer"),
+    )
     with pytest.raises(ContentError) as error:
         load_raw_content(content)
     messages = [issue.message for issue in error.value.issues]

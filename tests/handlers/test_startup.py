@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import ClassVar
 
-from bot.app import build_application, on_startup
+from bot.app import build_application
 from bot.config import Settings
-from bot.sandbox.api import BOT_USER, LocalBotApi, MessageIds
-from tests.harness import Chat
+from bot.sandbox.api import BOT_USER
+from tests.harness import Chat, running_chat
 
 
 async def test_commands_are_registered_per_language(chat: Chat) -> None:
@@ -42,28 +42,18 @@ async def test_commands_are_registered_per_language(chat: Chat) -> None:
 
 async def test_restart_loses_no_prompt_and_sends_none_twice(settings, clock) -> None:  # type: ignore[no-untyped-def]
     """A prompt that failed to go out before a restart is sent once by the next process."""
-    first_api = LocalBotApi(ids=MessageIds())
-    first = build_application(settings, request=first_api, clock=clock)
-    async with first:
-        await on_startup(first)
-        chat = Chat(first, first_api, clock)
+    async with running_chat(settings, clock) as chat:
         await chat.onboard()
         clock.set(datetime(2026, 11, 23, 19, 30, 1, tzinfo=UTC))
-        first_api.drop_connection_next()  # Telegram unreachable, then the process stops
+        chat.api.drop_connection_next()  # Telegram unreachable, then the process stops
         assert await chat.run_sweep() == []
-    first.bot_data.services.db.dispose()
 
-    second_api = LocalBotApi(ids=MessageIds())
-    second = build_application(settings, request=second_api, clock=clock)
-    async with second:
-        await on_startup(second)
-        chat = Chat(second, second_api, clock)
+    async with running_chat(settings, clock) as chat:
         clock.set(datetime(2026, 11, 23, 19, 31, tzinfo=UTC))
         delivered = await chat.run_sweep()
         assert len(delivered) == 1 and delivered[0].text.startswith("Availability")
         assert await chat.run_sweep() == []
         assert [d.status for d in chat.deliveries()] == ["sent"]
-    second.bot_data.services.db.dispose()
 
 
 class _FakeBotApiServer(BaseHTTPRequestHandler):
