@@ -16,7 +16,7 @@ from bot.i18n import Catalogs
 from bot.ports import Clock
 from bot.services.views import CarerView, format_weekdays, parse_weekdays
 from bot.storage import repositories as repo
-from bot.storage.db import Database
+from bot.storage.db import Database, Session
 from bot.storage.models import Carer
 
 Mutation = Callable[[Carer], None]
@@ -54,7 +54,7 @@ class CarerService:
     ) -> CarerView:
         """Return the carer, creating them on first contact; existing answers are kept."""
 
-        def work(session: repo.Session) -> CarerView:
+        def work(session: Session) -> CarerView:
             carer = repo.get_carer_by_telegram_id(
                 session=session, telegram_user_id=telegram_user_id
             )
@@ -74,7 +74,7 @@ class CarerService:
     async def find(self, telegram_user_id: int) -> CarerView | None:
         """Return the carer if they have started the bot."""
 
-        def work(session: repo.Session) -> CarerView | None:
+        def work(session: Session) -> CarerView | None:
             carer = repo.get_carer_by_telegram_id(
                 session=session, telegram_user_id=telegram_user_id
             )
@@ -96,7 +96,7 @@ class CarerService:
         swept must survive an unrelated change such as the language.
         """
 
-        def work(session: repo.Session) -> CarerView:
+        def work(session: Session) -> CarerView:
             carer = repo.get_carer_by_telegram_id(
                 session=session, telegram_user_id=telegram_user_id
             )

@@ -11,7 +11,7 @@ from bot.services.carers import reschedule
 from bot.services.reflections import IncomingText, ReflectionService
 from bot.services.views import CarerView, ReflectionOutcome
 from bot.storage import repositories as repo
-from bot.storage.db import Database
+from bot.storage.db import Database, Session
 from bot.storage.models import Carer
 
 
@@ -49,7 +49,7 @@ class InboxService:
     async def receive_text(self, incoming: IncomingText) -> InboxResult:
         """Handle one text message in one transaction."""
 
-        def work(session: repo.Session) -> InboxResult:
+        def work(session: Session) -> InboxResult:
             carer = repo.get_carer_by_telegram_id(
                 session=session, telegram_user_id=incoming.telegram_user_id
             )

@@ -12,7 +12,7 @@ from bot.packs.registry import ContentRegistry
 from bot.ports import Clock
 from bot.services.views import CarerView, JournalEntry, JournalPage
 from bot.storage import repositories as repo
-from bot.storage.db import Database
+from bot.storage.db import Database, Session
 from bot.storage.models import Carer
 
 PAGE_SIZE = 3
@@ -30,7 +30,7 @@ class JournalService:
     async def page(self, telegram_user_id: int, page: int) -> JournalPage:
         """Return one page of reflections, newest first; out-of-range pages are clamped."""
 
-        def work(session: repo.Session) -> JournalPage:
+        def work(session: Session) -> JournalPage:
             carer = _carer(session, telegram_user_id)
             assert carer.id is not None
             total = repo.count_reflections(session=session, carer_id=carer.id)
@@ -56,7 +56,7 @@ class JournalService:
     async def export(self, telegram_user_id: int) -> tuple[CarerView, bytes]:
         """Return everything stored about the carer as a JSON document."""
 
-        def work(session: repo.Session) -> tuple[CarerView, bytes]:
+        def work(session: Session) -> tuple[CarerView, bytes]:
             carer = _carer(session, telegram_user_id)
             document = self._document(session, carer)
             payload = json.dumps(document, ensure_ascii=False, indent=2).encode()
@@ -64,7 +64,7 @@ class JournalService:
 
         return await self._db.run(work)
 
-    def _document(self, session: repo.Session, carer: Carer) -> dict[str, Any]:
+    def _document(self, session: Session, carer: Carer) -> dict[str, Any]:
         assert carer.id is not None
         locale = carer.locale
         reflections = repo.list_reflections(
@@ -124,7 +124,7 @@ class JournalService:
     async def forget(self, telegram_user_id: int) -> str | None:
         """Delete every row about the carer; return their locale to say goodbye in."""
 
-        def work(session: repo.Session) -> str | None:
+        def work(session: Session) -> str | None:
             carer = repo.get_carer_by_telegram_id(
                 session=session, telegram_user_id=telegram_user_id
             )
@@ -137,7 +137,7 @@ class JournalService:
         return await self._db.run(work)
 
 
-def _carer(session: repo.Session, telegram_user_id: int) -> Carer:
+def _carer(session: Session, telegram_user_id: int) -> Carer:
     carer = repo.get_carer_by_telegram_id(session=session, telegram_user_id=telegram_user_id)
     if carer is None:
         raise NotOnboardedError()

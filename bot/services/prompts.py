@@ -22,7 +22,7 @@ from bot.packs.registry import ContentRegistry, Prompt
 from bot.ports import Clock, DeliveryFailedError, PromptMessage, PromptNotifier
 from bot.services.views import CarerView, SnoozeOutcome, SweepReport
 from bot.storage import repositories as repo
-from bot.storage.db import Database
+from bot.storage.db import Database, Session
 from bot.storage.models import Carer, PromptDelivery
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ class PromptService:
         self._clock = clock
         self._notifier = notifier
 
-    def choose_prompt(self, session: repo.Session, carer: Carer) -> Prompt:
+    def choose_prompt(self, session: Session, carer: Carer) -> Prompt:
         """Pick the next dimension in the cycle and its least-used prompt for this carer."""
         assert carer.id is not None
         last = repo.last_dimension(session=session, carer_id=carer.id)
@@ -68,7 +68,7 @@ class PromptService:
         """Send a prompt straight away (``/prompt``); the schedule is unchanged."""
         now = self._clock.now()
 
-        def plan(session: repo.Session) -> tuple[CarerView, int]:
+        def plan(session: Session) -> tuple[CarerView, int]:
             carer = _onboarded_carer(session, telegram_user_id)
             prompt = self.choose_prompt(session, carer)
             delivery = _new_delivery(session, carer, prompt, kind="on_demand", due_at=now)
@@ -114,7 +114,7 @@ class PromptService:
         return planned, missed
 
     def _plan_slot(
-        self, session: repo.Session, *, carer_id: int, due: datetime, now: datetime
+        self, session: Session, *, carer_id: int, due: datetime, now: datetime
     ) -> str | None:
         carer = repo.get_carer(session=session, carer_id=carer_id)
         if carer is None or carer.timezone is None:
@@ -156,7 +156,7 @@ class PromptService:
         """Bring a sent prompt back later today or tomorrow at the usual time."""
         now = self._clock.now()
 
-        def work(session: repo.Session) -> SnoozeOutcome:
+        def work(session: Session) -> SnoozeOutcome:
             carer, delivery = _open_delivery(session, telegram_user_id, delivery_id)
             zone = resolve_timezone(carer.timezone or "UTC")
             due = (
@@ -179,7 +179,7 @@ class PromptService:
     async def skip(self, telegram_user_id: int, delivery_id: int) -> CarerView:
         """Close a prompt without an answer."""
 
-        def work(session: repo.Session) -> CarerView:
+        def work(session: Session) -> CarerView:
             carer, delivery = _open_delivery(session, telegram_user_id, delivery_id)
             delivery.status = "skipped"
             return CarerView.of(carer)
@@ -191,7 +191,7 @@ class PromptService:
     ) -> tuple[CarerView, Prompt | None]:
         """Make the carer's next text the answer to this prompt."""
 
-        def work(session: repo.Session) -> tuple[CarerView, Prompt | None]:
+        def work(session: Session) -> tuple[CarerView, Prompt | None]:
             carer, delivery = _open_delivery(session, telegram_user_id, delivery_id)
             carer.awaiting = f"reflection:{delivery_id}"
             return CarerView.of(carer), self._content.prompt(delivery.prompt_id)
@@ -199,7 +199,7 @@ class PromptService:
         return await self._db.run(work)
 
 
-def _onboarded_carer(session: repo.Session, telegram_user_id: int) -> Carer:
+def _onboarded_carer(session: Session, telegram_user_id: int) -> Carer:
     carer = repo.get_carer_by_telegram_id(session=session, telegram_user_id=telegram_user_id)
     if carer is None or carer.onboarded_at is None:
         raise NotOnboardedError()
@@ -207,7 +207,7 @@ def _onboarded_carer(session: repo.Session, telegram_user_id: int) -> Carer:
 
 
 def _open_delivery(
-    session: repo.Session, telegram_user_id: int, delivery_id: int
+    session: Session, telegram_user_id: int, delivery_id: int
 ) -> tuple[Carer, PromptDelivery]:
     carer = _onboarded_carer(session, telegram_user_id)
     delivery = repo.get_delivery(session=session, delivery_id=delivery_id)
@@ -217,7 +217,7 @@ def _open_delivery(
 
 
 def _new_delivery(
-    session: repo.Session,
+    session: Session,
     carer: Carer,
     prompt: Prompt,
     *,
@@ -237,9 +237,7 @@ def _new_delivery(
     )
 
 
-def _claim(
-    session: repo.Session, delivery_id: int, now: datetime
-) -> PromptMessage | DeliveryResult:
+def _claim(session: Session, delivery_id: int, now: datetime) -> PromptMessage | DeliveryResult:
     """Take a pending delivery for sending; too-late ones become missed instead."""
     delivery = repo.get_delivery(session=session, delivery_id=delivery_id)
     if delivery is None or delivery.status != "pending":
@@ -266,9 +264,7 @@ def _claim(
     )
 
 
-def _record_sent(
-    session: repo.Session, claim: PromptMessage, now: datetime, message_id: int
-) -> None:
+def _record_sent(session: Session, claim: PromptMessage, now: datetime, message_id: int) -> None:
     """Mark the delivery sent; a newer prompt also supersedes an unused Answer tap."""
     repo.record_sent(
         session=session, delivery_id=claim.delivery_id, sent_at=now, message_id=message_id
@@ -278,7 +274,7 @@ def _record_sent(
         carer.awaiting = None
 
 
-def _release(session: repo.Session, claim: PromptMessage, *, transient: bool) -> None:
+def _release(session: Session, claim: PromptMessage, *, transient: bool) -> None:
     """Put a failed delivery back for the next sweep, or give up and pause a blocked chat."""
     repo.transition_delivery(
         session=session,

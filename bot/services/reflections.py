@@ -12,7 +12,7 @@ from bot.ports import Clock
 from bot.services.assess import SuggestionEngine
 from bot.services.views import Assessment, CarerView, ReflectionOutcome
 from bot.storage import repositories as repo
-from bot.storage.db import Database
+from bot.storage.db import Database, Session
 from bot.storage.models import Carer, PromptDelivery, Reflection
 
 OPEN_PROMPT_WINDOW = timedelta(hours=24)
@@ -40,9 +40,7 @@ class ReflectionService:
         self._clock = clock
         self._engine = engine
 
-    def record(
-        self, session: repo.Session, carer: Carer, incoming: IncomingText
-    ) -> ReflectionOutcome:
+    def record(self, session: Session, carer: Carer, incoming: IncomingText) -> ReflectionOutcome:
         """Store the reflection (once per Telegram message) and decide the reply."""
         assert carer.id is not None
         existing = repo.get_reflection_by_message(
@@ -85,7 +83,7 @@ class ReflectionService:
         return ReflectionOutcome(carer=view, assessment=assessment, dimension=dimension)
 
     def _find_prompt(
-        self, session: repo.Session, carer: Carer, incoming: IncomingText
+        self, session: Session, carer: Carer, incoming: IncomingText
     ) -> PromptDelivery | None:
         """Link to the prompt replied to, else the one whose Answer was tapped, else the latest."""
         assert carer.id is not None

@@ -234,6 +234,3 @@ def delete_carer(*, session: Session, carer_id: int) -> None:
     session.execute(delete(Reflection).where(col(Reflection.carer_id) == carer_id))
     session.execute(delete(PromptDelivery).where(col(PromptDelivery.carer_id) == carer_id))
     session.execute(delete(Carer).where(col(Carer.id) == carer_id))
-
-
-__all__ = ["Session"]
