@@ -35,4 +35,4 @@ messages: $(STAMP)
 		-k gettext -k ngettext:1,2 --project securebase-bot \
 		--copyright-holder "Secure Base bot contributors" -o locales/messages.pot .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages -w 99 \
-		--no-location --ignore-obsolete
+		--ignore-obsolete --no-fuzzy-matching

@@ -69,6 +69,7 @@ def build_application(
             db, content, clock, TelegramPromptNotifier(app.bot, catalogs, content)
         ),
         inbox=InboxService(db, clock, reflections),
+        reflections=reflections,
         journal=JournalService(db, content, clock),
     )
     app.bot_data.dev_chat_id = settings.dev_chat_id

@@ -66,7 +66,9 @@ def _run(_args: argparse.Namespace) -> int:
         )
         return 2
     _configure_logging(settings)
-    build_application(settings).run_polling(allowed_updates=["message", "callback_query"])
+    build_application(settings).run_polling(
+        allowed_updates=["message", "edited_message", "callback_query"]
+    )
     return 0
 
 

@@ -14,6 +14,7 @@ from bot.services.carers import CarerService
 from bot.services.inbox import InboxService
 from bot.services.journal import JournalService
 from bot.services.prompts import PromptService
+from bot.services.reflections import ReflectionService
 from bot.storage.db import Database
 
 
@@ -28,6 +29,7 @@ class Services:
     carers: CarerService
     prompts: PromptService
     inbox: InboxService
+    reflections: ReflectionService
     journal: JournalService
 
 

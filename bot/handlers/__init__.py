@@ -9,6 +9,7 @@ from bot.handlers import common, journal, onboarding, privacy, prompts, reflecti
 
 def register(app: Application) -> None:
     """Register every journey in group 0; order matters: commands before free text."""
+    reflections.register_edits(app)  # first: an edited "/start" must not run /start again
     common.register(app)
     onboarding.register(app)
     prompts.register(app)

@@ -10,6 +10,7 @@ from bot.domain.errors import DomainError
 from bot.handlers import texts
 from bot.handlers.common import message, reply_error, translator_for, user_id
 from bot.handlers.onboarding import after
+from bot.handlers.signposts import signpost
 from bot.services.inbox import SettingAnswered, SettingRejected
 from bot.services.reflections import IncomingText
 
@@ -55,10 +56,43 @@ async def receive_text(update: Update, context: BotContext) -> None:
     await msg.reply_text(texts.reflection_reply(t, result.assessment))
 
 
+async def revise_text(update: Update, context: BotContext) -> None:
+    """Keep the journal in step when a carer edits a reflection they sent."""
+    msg = message(update)
+    assert msg.text is not None
+    incoming = IncomingText(
+        telegram_user_id=user_id(update), message_id=msg.message_id, text=msg.text
+    )
+    try:
+        outcome = await context.services.reflections.revise(incoming)
+    except DomainError as error:
+        await reply_error(update, context, error)
+        return
+    if outcome is None:
+        return
+    t = context.t(outcome.carer.locale)
+    reply = (
+        signpost(t, outcome.risk, outcome.contacts)
+        if outcome.risk
+        else texts.reflection_updated(t)
+    )
+    await msg.reply_text(reply)
+
+
 async def refuse_non_text(update: Update, context: BotContext) -> None:
     """Explain kindly that only text is kept; nothing from the upload is stored."""
     t = await translator_for(update, context)
     await message(update).reply_text(texts.non_text(t))
+
+
+def register_edits(app: Application) -> None:
+    """Route every edited message here, before commands, so an edit never re-runs one."""
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, revise_text))
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, ignore_edit))
+
+
+async def ignore_edit(update: Update, context: BotContext) -> None:
+    """Edits of anything but text change nothing stored."""
 
 
 def register(app: Application) -> None:

@@ -196,6 +196,11 @@ def reflection_reply(t: Translator, assessment: Assessment) -> str:
     return f"{thanks}\n\n{heading}\n{assessment.suggestion.texts[t.locale]}"
 
 
+def reflection_updated(t: Translator) -> str:
+    """Confirm that an edited reflection was updated in the journal."""
+    return t.gettext("Updated in your /journal.")
+
+
 def non_text(t: Translator) -> str:
     """Reply to voice notes, photos, stickers and files."""
     return t.gettext(

@@ -64,6 +64,11 @@ class UpdateFactory:
             }
         return self._update({"message": self._message(**fields)})
 
+    def edited_text(self, text: str, *, message_id: int) -> Update:
+        """The carer's edit of a text message they sent earlier."""
+        edited = self._message(text=text, message_id=message_id, edit_date=FIXED_DATE + 60)
+        return self._update({"edited_message": edited})
+
     def callback(self, data: str, *, message_id: int = 1) -> Update:
         """A tap on an inline button under the bot's message ``message_id``."""
         return self._update(

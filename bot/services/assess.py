@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.domain.model import DEFAULT_AGE_BAND, DEFAULT_ROLE, AgeBand, Dimension, Role
+from bot.domain.model import DEFAULT_AGE_BAND, DEFAULT_ROLE, AgeBand, Dimension, RiskLevel, Role
 from bot.domain.ranking import Reading, rank_suggestions
 from bot.domain.risk import assess_risk
 from bot.domain.text import detect_tone, stems, tokenise
@@ -20,6 +20,10 @@ class SuggestionEngine:
         """Use one loaded content registry."""
         self._content = content
 
+    def risk(self, text: str, *, locale: str) -> RiskLevel | None:
+        """Return the safeguarding level the pack's phrases give this text, if any."""
+        return assess_risk(text, self._content.risk_phrases(locale))
+
     def assess(  # noqa: PLR0913 - every argument is a ranking input
         self,
         text: str,
@@ -34,7 +38,7 @@ class SuggestionEngine:
     ) -> Assessment:
         """Return a signpost when a safeguarding phrase matches, else the top suggestion."""
         contacts = self._content.contacts(locale)
-        risk = assess_risk(text, self._content.risk_phrases(locale))
+        risk = self.risk(text, locale=locale)
         if risk is not None:
             return Assessment(risk=risk, suggestion=None, contacts=contacts)
         reflection_stems = stems(tokenise(text), stemmer_for(locale))

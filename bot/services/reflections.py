@@ -10,7 +10,7 @@ from bot.domain.reflection import clean_reflection
 from bot.packs.registry import ContentRegistry
 from bot.ports import Clock
 from bot.services.assess import SuggestionEngine
-from bot.services.views import Assessment, CarerView, ReflectionOutcome
+from bot.services.views import Assessment, CarerView, ReflectionOutcome, RevisionOutcome
 from bot.storage import repositories as repo
 from bot.storage.db import Database, Session
 from bot.storage.models import Carer, PromptDelivery, Reflection
@@ -81,6 +81,32 @@ class ReflectionService:
             delivery.status = "answered"
         carer.awaiting = None
         return ReflectionOutcome(carer=view, assessment=assessment, dimension=dimension)
+
+    async def revise(self, incoming: IncomingText) -> RevisionOutcome | None:
+        """Bring a stored reflection in line with the carer's edit of their message.
+
+        Returns None when the edited message was not a stored reflection. The suggestion
+        already given stands; safeguarding rules run again on the new text.
+        """
+
+        def work(session: Session) -> RevisionOutcome | None:
+            carer = repo.get_carer_by_telegram_id(
+                session=session, telegram_user_id=incoming.telegram_user_id
+            )
+            if carer is None or carer.id is None:
+                return None
+            row = repo.get_reflection_by_message(
+                session=session, carer_id=carer.id, message_id=incoming.message_id
+            )
+            if row is None:
+                return None
+            row.text = clean_reflection(incoming.text)
+            risk = self._engine.risk(row.text, locale=carer.locale)
+            if risk is not None:
+                row.risk_level = risk.value
+            return RevisionOutcome(CarerView.of(carer), risk, self._content.contacts(carer.locale))
+
+        return await self._db.run(work)
 
     def _find_prompt(
         self, session: Session, carer: Carer, incoming: IncomingText

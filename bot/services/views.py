@@ -78,6 +78,15 @@ class ReflectionOutcome:
 
 
 @dataclass(frozen=True)
+class RevisionOutcome:
+    """An edited reflection: the stored text now matches; ``risk`` if the edit raised a flag."""
+
+    carer: CarerView
+    risk: RiskLevel | None
+    contacts: Contacts
+
+
+@dataclass(frozen=True)
 class SnoozeOutcome:
     """When a snoozed prompt will come back."""
 

@@ -139,3 +139,35 @@ async def test_a_newer_prompt_supersedes_an_unused_answer_tap(chat: Chat) -> Non
     await chat.send("We talked about how she was feeling before the tantrum.")
     [row] = chat.reflections()
     assert row.dimension == "sensitivity"
+
+
+async def test_editing_a_reflection_updates_the_journal(chat: Chat) -> None:
+    """An edit replaces the stored text; an edit that raises a flag gets the signpost."""
+    await chat.onboard()
+    await chat.send("/prompt")
+    await chat.send("We read a story at bedtim.", message_id=700)
+    calls = await chat.send_update(
+        chat.users.edited_text("We read a story at bedtime.", message_id=700)
+    )
+    assert calls[-1].text == "Updated in your /journal."
+    [row] = chat.reflections()
+    assert row.text == "We read a story at bedtime." and row.risk_level is None
+    calls = await chat.send_update(
+        chat.users.edited_text(
+            "We read a story. Later she said she wants to kill herself.", message_id=700
+        )
+    )
+    assert "call 999 now" in calls[-1].text
+    assert chat.reflections()[0].risk_level == "danger"
+    assert len(chat.reflections()) == 1
+
+
+async def test_editing_a_command_or_other_message_does_nothing(chat: Chat) -> None:
+    """Edits of messages that were not reflections are ignored, and never re-run commands."""
+    await chat.onboard()
+    await chat.send("/start", message_id=600)
+    before = len(chat.api.calls)
+    await chat.send_update(chat.users.edited_text("/start", message_id=600))
+    await chat.send_update(chat.users.edited_text("hello", message_id=12345))
+    assert len(chat.api.calls) == before
+    assert chat.reflections() == []
