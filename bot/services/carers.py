@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import time
+from datetime import datetime, time
 from functools import cache
 
 from timezonefinder import TimezoneFinder
@@ -27,17 +27,22 @@ def _timezone_finder() -> TimezoneFinder:
     return TimezoneFinder()
 
 
-def reschedule(carer: Carer, clock: Clock) -> None:
-    """Recompute the next prompt time from the carer's answers; None while paused."""
-    if carer.onboarded_at is None or carer.paused or carer.timezone is None:
-        carer.next_prompt_at = None
-        return
-    carer.next_prompt_at = next_prompt_at(
-        after=clock.now(),
+def next_slot_after(carer: Carer, after: datetime) -> datetime | None:
+    """Return the carer's first prompt time after ``after``, or None without a timezone."""
+    if carer.timezone is None:
+        return None
+    return next_prompt_at(
+        after=after,
         weekdays=parse_weekdays(carer.weekdays),
         at=time.fromisoformat(carer.prompt_time),
         zone=resolve_timezone(carer.timezone),
     )
+
+
+def reschedule(carer: Carer, clock: Clock) -> None:
+    """Recompute the next prompt time from the carer's answers; None while paused."""
+    active = carer.onboarded_at is not None and not carer.paused
+    carer.next_prompt_at = next_slot_after(carer, clock.now()) if active else None
 
 
 class CarerService:

@@ -14,12 +14,12 @@ from bot.domain.rotation import choose_least_used, dimension_order
 from bot.domain.schedule import (
     later_today,
     missed_quiet_window,
-    next_prompt_at,
     resolve_timezone,
     tomorrow_at,
 )
 from bot.packs.registry import ContentRegistry, Prompt
 from bot.ports import Clock, DeliveryFailedError, PromptMessage, PromptNotifier
+from bot.services.carers import next_slot_after
 from bot.services.views import CarerView, SnoozeOutcome, SweepReport
 from bot.storage import repositories as repo
 from bot.storage.db import Database, Session
@@ -117,14 +117,9 @@ class PromptService:
         self, session: Session, *, carer_id: int, due: datetime, now: datetime
     ) -> str | None:
         carer = repo.get_carer(session=session, carer_id=carer_id)
-        if carer is None or carer.timezone is None:
+        following = next_slot_after(carer, max(now, due)) if carer else None
+        if carer is None or following is None:
             return None
-        following = next_prompt_at(
-            after=max(now, due),
-            weekdays=CarerView.of(carer).weekdays,
-            at=time.fromisoformat(carer.prompt_time),
-            zone=resolve_timezone(carer.timezone),
-        )
         if not repo.advance_schedule(
             session=session, carer_id=carer_id, expected=due, following=following
         ):
