@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -112,26 +113,7 @@ class ReflectionService:
         self, session: Session, carer: Carer, incoming: IncomingText
     ) -> PromptDelivery | None:
         """Link to the prompt replied to, else the one whose Answer was tapped, else the latest."""
-        assert carer.id is not None
-        candidates: list[PromptDelivery | None] = []
-        if incoming.reply_to_message_id is not None:
-            candidates.append(
-                repo.get_delivery_by_message(
-                    session=session, carer_id=carer.id, message_id=incoming.reply_to_message_id
-                )
-            )
-        if carer.awaiting and carer.awaiting.startswith("reflection:"):
-            candidates.append(
-                repo.get_delivery(
-                    session=session, delivery_id=int(carer.awaiting.split(":", 1)[1])
-                )
-            )
-        candidates.append(
-            repo.latest_open_delivery(
-                session=session, carer_id=carer.id, since=self._clock.now() - OPEN_PROMPT_WINDOW
-            )
-        )
-        for delivery in candidates:
+        for delivery in self._prompt_candidates(session, carer, incoming):
             if (
                 delivery is not None
                 and delivery.carer_id == carer.id
@@ -139,6 +121,23 @@ class ReflectionService:
             ):
                 return delivery
         return None
+
+    def _prompt_candidates(
+        self, session: Session, carer: Carer, incoming: IncomingText
+    ) -> Iterator[PromptDelivery | None]:
+        """Yield candidates in order, querying each only if the ones before did not fit."""
+        assert carer.id is not None
+        if incoming.reply_to_message_id is not None:
+            yield repo.get_delivery_by_message(
+                session=session, carer_id=carer.id, message_id=incoming.reply_to_message_id
+            )
+        if carer.awaiting and carer.awaiting.startswith("reflection:"):
+            yield repo.get_delivery(
+                session=session, delivery_id=int(carer.awaiting.split(":", 1)[1])
+            )
+        yield repo.latest_open_delivery(
+            session=session, carer_id=carer.id, since=self._clock.now() - OPEN_PROMPT_WINDOW
+        )
 
     def _replay(self, carer: Carer, reflection: Reflection) -> ReflectionOutcome:
         """Answer a redelivered update with the reply already chosen, storing nothing new."""
