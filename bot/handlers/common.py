@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CommandHandler
@@ -45,17 +48,21 @@ async def edit(
     query: CallbackQuery, text: str, reply_markup: InlineKeyboardMarkup | None = None
 ) -> None:
     """Replace a message's text and buttons; a double tap that changes nothing is fine."""
-    try:
+    with _unchanged_is_fine():
         await query.edit_message_text(text, reply_markup=reply_markup)
-    except BadRequest as error:
-        if "not modified" not in error.message.lower():
-            raise
 
 
 async def clear_buttons(query: CallbackQuery) -> None:
     """Remove the buttons under a message once they have been used."""
-    try:
+    with _unchanged_is_fine():
         await query.edit_message_reply_markup(None)
+
+
+@contextmanager
+def _unchanged_is_fine() -> Iterator[None]:
+    """Swallow only Telegram's refusal of an edit that would change nothing."""
+    try:
+        yield
     except BadRequest as error:
         if "not modified" not in error.message.lower():
             raise
