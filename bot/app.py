@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions
@@ -28,7 +27,6 @@ from bot.services.reflections import ReflectionService
 from bot.storage.db import Database, make_engine
 from bot.storage.migrate import upgrade
 
-log = logging.getLogger(__name__)
 SANDBOX_TOKEN = "123456:sandbox-token-not-used-on-any-network"
 
 BotApplication = Application[Any, BotContext, Any, Any, BotData, Any]
