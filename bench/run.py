@@ -6,6 +6,7 @@ Run with `make bench`. Figures go in closing notes, never in timed tests.
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -23,8 +24,8 @@ from telegram.ext import ApplicationBuilder  # noqa: E402
 
 from bot.app import build_application, on_startup  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.domain.model import AgeBand, Dimension, Role  # noqa: E402
-from bot.domain.risk import assess_risk  # noqa: E402
+from bot.domain.model import AgeBand, Role  # noqa: E402
+from bot.domain.risk import find_risks  # noqa: E402
 from bot.domain.text import tokenise  # noqa: E402
 from bot.i18n import Catalogs  # noqa: E402
 from bot.packs.registry import ContentRegistry  # noqa: E402
@@ -33,6 +34,7 @@ from bot.sandbox.api import LocalBotApi, MessageIds  # noqa: E402
 from bot.sandbox.updates import UpdateFactory  # noqa: E402
 from bot.services.assess import SuggestionEngine  # noqa: E402
 from bot.services.carers import CarerService  # noqa: E402
+from bot.services.evaluate import read_set  # noqa: E402
 from bot.services.prompts import PromptService  # noqa: E402
 from bot.storage.db import Database, make_engine  # noqa: E402
 from bot.storage.migrate import upgrade  # noqa: E402
@@ -81,33 +83,79 @@ def report(name: str, value: float, baseline_name: str, baseline: float, unit: s
     )
 
 
-def bench_text(registry: ContentRegistry) -> None:
-    """Suggestion choice and risk matching against plain tokenising of the same text."""
+def _labelled_texts() -> list[tuple[str, str]]:
+    """A varied workload: every development-set text (risk, ordinary, look-alike), both locales."""
+    texts = []
+    for path in sorted((ROOT / "tests" / "data" / "judgement" / "dev").glob("*.jsonl")):
+        texts += [(item.locale, item.text) for item in read_set(path)]
+    return texts
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return ordered[len(ordered) // 2], ordered[int(len(ordered) * 0.95)]
+
+
+def _time_each(texts: list[tuple[str, str]], fn: Callable[[str, str], object]) -> list[float]:
+    samples = []
+    for locale, sample in texts:
+        start = time.perf_counter()
+        fn(locale, sample)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def bench_judgement(registry: ContentRegistry) -> None:
+    """Judgement per reflection (p50/p95) and its memory, against tokenising the same texts."""
     engine = SuggestionEngine(registry)
-    text = REFLECTIONS["en"][0]
-    baseline = per_call(lambda: tokenise(text))
-    suggest = per_call(
-        lambda: engine.assess(
-            text,
-            locale="en",
-            dimension=Dimension.AVAILABILITY,
-            age_band=AgeBand.MIDDLE,
-            role=Role.FOSTER,
+    texts = _labelled_texts()
+
+    def judge(locale: str, text: str) -> object:
+        return engine.assess(
+            text, locale=locale, dimension=None, age_band=AgeBand.MIDDLE, role=Role.FOSTER
         )
+
+    def rules(locale: str, text: str) -> object:
+        judgement = registry.judgement[locale]
+        return find_risks(judgement.normaliser.sentences(text), judgement.risk)
+
+    def embed(locale: str, text: str) -> object:
+        pieces = registry.judgement[locale].normaliser.split(text)
+        return registry.model.embed([piece for piece, _tokens in pieces])
+
+    _time_each(texts[:20], judge)  # warm the model and caches
+    base50, base95 = _percentiles(_time_each(texts, lambda _l, t: tokenise(t)))
+    for name, fn in (
+        ("whole judgement", judge),
+        ("  rules stage", rules),
+        ("  sentence model", embed),
+    ):
+        p50, p95 = _percentiles(_time_each(texts, fn))
+        report(f"{name} p50 ({len(texts)} texts)", p50, "tokenise p50", base50)
+        report(f"{name} p95", p95, "tokenise p95", base95)
+    tracemalloc.start()
+    for _locale, sample in texts[:50]:
+        tokenise(sample)
+    _, token_peak = tracemalloc.get_traced_memory()
+    tracemalloc.reset_peak()
+    for locale, sample in texts[:50]:
+        judge(locale, sample)
+    _, judge_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(
+        f"{'judgement peak Python memory per reflection':<44} {judge_peak / 1e3:9.1f} kB   = "
+        f"{judge_peak / token_peak:7.1f} x tokenise ({token_peak / 1e3:.1f} kB)"
     )
-    suggest_all = per_call(
-        lambda: engine.assess(
-            text, locale="en", dimension=None, age_band=AgeBand.MIDDLE, role=Role.FOSTER
-        )
-    )
-    risk = per_call(lambda: assess_risk(text, registry.risk_phrases("en")))
-    report("suggestion, one dimension (20 candidates)", suggest, "tokenise", baseline)
-    report("suggestion, all dimensions (100 candidates)", suggest_all, "tokenise", baseline)
-    report("safeguarding match (all phrases)", risk, "tokenise", baseline)
+
+
+def _rss() -> int:
+    with open("/proc/self/statm", encoding="ascii") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def bench_memory() -> None:
-    """Peak memory of loading every pack, against reading the raw files."""
+    """Memory of loading every pack and the sentence model, against reading the raw files."""
+    before = _rss()
     tracemalloc.start()
     raw = [path.read_text(encoding="utf-8") for path in (ROOT / "content").rglob("*.toml")]
     _, raw_peak = tracemalloc.get_traced_memory()
@@ -119,6 +167,11 @@ def bench_memory() -> None:
     print(
         f"{'content registry load, peak memory':<44} {load_peak / 1e6:9.2f} MB   = "
         f"{load_peak / raw_peak:7.1f} x raw TOML text ({raw_peak / 1e6:.2f} MB)"
+    )
+    registry.model.embed(["warm the model"])
+    print(
+        f"{'registry + sentence model, resident':<44} {(_rss() - before) / 1e6:9.1f} MB"
+        "   (the model's weights are read once per process)"
     )
 
 
@@ -215,8 +268,8 @@ async def main() -> None:
     registry = ContentRegistry.load(ROOT / "content")
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(database_url=f"sqlite:///{folder}/bench.db", _env_file=None)
-        bench_text(registry)
         bench_memory()
+        bench_judgement(registry)
         bench_startup(settings)
         await bench_round_trip(settings)
         await bench_sweep(f"sqlite:///{folder}/sweep.db", carers=500)

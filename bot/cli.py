@@ -1,4 +1,4 @@
-"""Command line: run | chat | packs check | suggest | db upgrade."""
+"""Command line: run | chat | packs check|embed | suggest | eval | db upgrade."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.config import Settings
+from bot.config import PROJECT_ROOT, Settings
+from bot.domain.model import AgeBand, Dimension, Role
 
 SANDBOX_DATABASE_URL = "sqlite:///sandbox.db"
 
@@ -34,11 +35,29 @@ def _parser() -> argparse.ArgumentParser:
     check = packs_commands.add_parser("check", help="validate content packs")
     check.add_argument("directory", nargs="?", type=Path, default=None)
     check.set_defaults(handler=_packs_check)
+    embed = packs_commands.add_parser(
+        "embed", help="refresh the sentence-model vectors cached beside the content"
+    )
+    embed.add_argument("directory", nargs="?", type=Path, default=None)
+    embed.set_defaults(handler=_packs_embed)
     suggest = commands.add_parser("suggest", help="print the reply the bot would give, as JSON")
     suggest.add_argument("--locale", required=True)
-    suggest.add_argument("--dimension", default=None)
+    suggest.add_argument("--dimension", default=None, choices=[d.value for d in Dimension])
+    suggest.add_argument("--role", default=None, choices=[r.value for r in Role])
+    suggest.add_argument("--age-band", default=None, choices=[a.value for a in AgeBand])
     suggest.add_argument("text")
     suggest.set_defaults(handler=_suggest)
+    evaluate = commands.add_parser("eval", help="measure the judgement engine on labelled sets")
+    evaluate.add_argument(
+        "files", nargs="*", type=Path, help="JSON-lines sets (default: both parts)"
+    )
+    evaluate.add_argument(
+        "--misses", action="store_true", help="list misses (development part only)"
+    )
+    evaluate.add_argument(
+        "--check", action="store_true", help="exit 1 when a held-out figure misses its goal"
+    )
+    evaluate.set_defaults(handler=_eval)
     db = commands.add_parser("db", help="database tools")
     db_commands = db.add_subparsers(required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply schema migrations").set_defaults(
@@ -104,15 +123,32 @@ def _packs_check(args: argparse.Namespace) -> int:
         return 1
     prompts = sum(len(group) for group in registry.prompts.values())
     suggestions = sum(len(group) for group in registry.suggestions.values())
+    rules = sum(len(j.risk.rules) for j in registry.judgement.values())
     print(
-        f"{directory}: OK ({prompts} prompts, {suggestions} suggestions, "
-        f"locales {', '.join(registry.locales)})"
+        f"{directory}: OK ({prompts} prompts, {suggestions} suggestions, {rules} safeguarding "
+        f"rules, locales {', '.join(registry.locales)})"
     )
+    if not registry.embeddings.is_current(registry.embedded_texts()):
+        print(
+            f"{registry.embeddings.path}: stale sentence vectors; run: python -m bot packs embed",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _packs_embed(args: argparse.Namespace) -> int:
+    from bot.packs.registry import ContentRegistry
+
+    directory = args.directory or Settings().content_dir
+    registry = ContentRegistry.load(directory)
+    texts = registry.embedded_texts()
+    registry.embeddings.save(texts)
+    print(f"{registry.embeddings.path}: {len(texts)} vectors")
     return 0
 
 
 def _suggest(args: argparse.Namespace) -> int:
-    from bot.domain.model import Dimension
     from bot.handlers.signposts import signpost
     from bot.i18n import Catalogs
     from bot.packs.registry import ContentRegistry
@@ -126,18 +162,15 @@ def _suggest(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    try:
-        dimension = Dimension(args.dimension) if args.dimension else None
-    except ValueError:
-        print(
-            f"unknown dimension {args.dimension!r}; use one of "
-            f"{', '.join(d.value for d in Dimension)}",
-            file=sys.stderr,
-        )
-        return 2
+    dimension = Dimension(args.dimension) if args.dimension else None
     assessment = SuggestionEngine(registry).assess(
-        args.text, locale=args.locale, dimension=dimension, age_band=None, role=None
+        args.text,
+        locale=args.locale,
+        dimension=dimension,
+        age_band=AgeBand(args.age_band) if args.age_band else None,
+        role=Role(args.role) if args.role else None,
     )
+    result: dict[str, str] = {}
     if assessment.risk is not None:
         t = Catalogs.load(settings.locales_dir).get(args.locale)
         result = {
@@ -151,9 +184,47 @@ def _suggest(args: argparse.Namespace) -> int:
             "dimension": assessment.suggestion.dimension.value,
             "text": assessment.suggestion.texts[args.locale],
         }
-    else:
-        result = {}
+        if assessment.note is not None:
+            result["safeguarding_note"] = assessment.note.value
+    if dimension is None and assessment.dimension is not None:
+        result["inferred_dimension"] = assessment.dimension.value
     print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+EVAL_DATA = PROJECT_ROOT / "tests" / "data" / "judgement"
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from bot.packs.registry import ContentRegistry
+    from bot.services.assess import SuggestionEngine
+    from bot.services.evaluate import by_locale, evaluate, format_report, read_set
+    from bot.services.judge import engine_judge
+
+    files = args.files or sorted(EVAL_DATA.glob("*/*.jsonl"))
+    held_out = [f for f in files if f.parent.name == "test"]
+    if args.misses and held_out:
+        print(
+            "misses of the held-out part are never shown; pass development files only",
+            file=sys.stderr,
+        )
+        return 2
+    settings = Settings()
+    registry = ContentRegistry.load(settings.content_dir)
+    judge = engine_judge(SuggestionEngine(registry))
+    failed = []
+    for part in sorted({f.parent.name for f in files}):
+        items = [item for f in files if f.parent.name == part for item in read_set(f)]
+        reports = {loc: evaluate(group, judge) for loc, group in by_locale(items).items()}
+        for locale, report in reports.items():
+            print(format_report(f"{part} / {locale}", report))
+            if args.misses:
+                print("\n".join(f"    miss {line}" for line in report.misses))
+            if part == "test":
+                failed += [f"{part}/{locale}: {f}" for f in report.failures()]
+    if args.check and failed:
+        print("\n".join(failed), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -65,6 +65,13 @@ class RiskLevel(StrEnum):
         return list(RiskLevel).index(self)
 
 
+class Strength(StrEnum):
+    """How sure a safeguarding flag is: sure replaces the suggestion, unsure adds a note to it."""
+
+    SIGNPOST = "signpost"
+    NOTE = "note"
+
+
 # Before a carer has answered, pick content that suits the widest audience.
 DEFAULT_AGE_BAND = AgeBand.SEVERAL
 DEFAULT_ROLE = Role.FOSTER

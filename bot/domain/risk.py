@@ -1,54 +1,145 @@
-"""Fixed safeguarding rules: match a reflection against the pack's phrases, never improvise."""
+"""Fixed safeguarding rules over lemmas: look-alikes first, then rules, then softening."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
-from bot.domain.model import RiskLevel
-from bot.domain.text import tokenise
+from bot.domain.model import RiskLevel, Strength
+from bot.domain.patterns import Pattern, Span, sentence_keys
+from bot.domain.text import Token
+
+
+class Scope(StrEnum):
+    """Where a rule's ``also`` patterns must be found: the matching sentence or the whole text."""
+
+    SENTENCE = "sentence"
+    TEXT = "text"
 
 
 @dataclass(frozen=True)
-class RiskPhrase:
-    """A phrase whose words must appear in order; a word ending in '*' matches any ending."""
+class RiskRule:
+    """Any of ``patterns``, plus every one of ``also``, raises ``level`` at ``strength``."""
+
+    id: str
+    level: RiskLevel
+    strength: Strength
+    patterns: tuple[Pattern, ...]
+    also: tuple[Pattern, ...] = ()
+    scope: Scope = Scope.SENTENCE
+
+
+@dataclass(frozen=True)
+class RiskLexicon:
+    """A locale's rules with the cues that mask or soften them."""
+
+    rules: tuple[RiskRule, ...]
+    lookalikes: tuple[Pattern, ...] = ()
+    negators: tuple[Pattern, ...] = ()
+    negation_window: int = 3
+    resolved: tuple[Pattern, ...] = ()
+    fiction: tuple[Pattern, ...] = ()
+
+
+@dataclass(frozen=True)
+class RiskFinding:
+    """One flag: its level, how sure it is, and which rule (or net) raised it."""
 
     level: RiskLevel
-    words: tuple[str, ...]
-
-    @classmethod
-    def parse(cls, level: RiskLevel, phrase: str) -> RiskPhrase:
-        """Build a phrase from pack text, keeping trailing '*' wildcards."""
-        words = tuple(
-            tokenise(word)[0] + ("*" if word.endswith("*") else "")
-            for word in phrase.split()
-            if tokenise(word)
-        )
-        return cls(level=level, words=words)
-
-    def found_in(self, tokens: Sequence[str]) -> bool:
-        """Tell whether the phrase occurs as a contiguous run of ``tokens``."""
-        size = len(self.words)
-        if size == 0:
-            return False
-        first, rest = self.words[0], self.words[1:]
-        for start in range(len(tokens) - size + 1):
-            if _word_matches(first, tokens[start]) and all(
-                _word_matches(pattern, tokens[start + offset])
-                for offset, pattern in enumerate(rest, start=1)
-            ):
-                return True
-        return False
+    strength: Strength
+    source: str
 
 
-def _word_matches(pattern: str, token: str) -> bool:
-    if pattern.endswith("*"):
-        return token.startswith(pattern[:-1])
-    return token == pattern
+def find_risks(sentences: Sequence[Sequence[Token]], lexicon: RiskLexicon) -> list[RiskFinding]:
+    """Return every flag the rules raise, softened where the text negates or resolves it."""
+    keys = [sentence_keys(sentence) for sentence in sentences]
+    masks = [_masked(s, k, lexicon.lookalikes) for s, k in zip(sentences, keys, strict=True)]
+    resolved = any(
+        pattern.found_in(sentence, keys=k)
+        for sentence, k in zip(sentences, keys, strict=True)
+        for pattern in lexicon.resolved
+    )
+    context = _Context(sentences, masks, keys)
+    findings = []
+    for rule in lexicon.rules:
+        for index, sentence in enumerate(sentences):
+            span = _rule_span(rule, index, context)
+            if span is None:
+                continue
+            strength = _strength(rule, sentence, span, lexicon, resolved=resolved)
+            findings.append(RiskFinding(rule.level, strength, rule.id))
+            break
+    return findings
 
 
-def assess_risk(text: str, phrases: Iterable[RiskPhrase]) -> RiskLevel | None:
-    """Return the most urgent level whose phrase occurs in ``text``, or None."""
-    tokens = tokenise(text)
-    found = [phrase.level for phrase in phrases if phrase.found_in(tokens)]
-    return min(found, key=lambda level: level.urgency) if found else None
+def strongest(findings: Iterable[RiskFinding]) -> RiskFinding | None:
+    """Pick the flag to act on: the most urgent level, sure if any flag is sure."""
+    found = list(findings)
+    if not found:
+        return None
+    level = min((finding.level for finding in found), key=lambda level: level.urgency)
+    sure = [finding for finding in found if finding.strength is Strength.SIGNPOST]
+    if sure:
+        source = next((f.source for f in sure if f.level is level), sure[0].source)
+        return RiskFinding(level, Strength.SIGNPOST, source)
+    source = next(f.source for f in found if f.level is level)
+    return RiskFinding(level, Strength.NOTE, source)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Sentences with their look-alike masks and trigger keys, computed once per text."""
+
+    sentences: Sequence[Sequence[Token]]
+    masks: Sequence[frozenset[int]]
+    keys: Sequence[frozenset[str]]
+
+    def found(self, pattern: Pattern, index: int) -> bool:
+        return pattern.found_in(self.sentences[index], self.masks[index], self.keys[index])
+
+
+def _masked(
+    sentence: Sequence[Token], keys: frozenset[str], lookalikes: Sequence[Pattern]
+) -> frozenset[int]:
+    """Positions covered by a look-alike ('cut her fringe'), which no rule may use."""
+    return frozenset(
+        position
+        for pattern in lookalikes
+        for start, end in pattern.spans(sentence, keys=keys)
+        for position in range(start, end)
+    )
+
+
+def _rule_span(rule: RiskRule, index: int, context: _Context) -> Span | None:
+    sentence, masked, keys = context.sentences[index], context.masks[index], context.keys[index]
+    for pattern in rule.patterns:
+        spans = pattern.spans(sentence, masked, keys)
+        if spans and all(_also_found(p, rule.scope, index, context) for p in rule.also):
+            return spans[0]
+    return None
+
+
+def _also_found(pattern: Pattern, scope: Scope, index: int, context: _Context) -> bool:
+    if scope is Scope.SENTENCE:
+        return context.found(pattern, index)
+    return any(context.found(pattern, i) for i in range(len(context.sentences)))
+
+
+def _strength(
+    rule: RiskRule,
+    sentence: Sequence[Token],
+    span: Span,
+    lexicon: RiskLexicon,
+    *,
+    resolved: bool,
+) -> Strength:
+    """Soften to a note for fiction, and for negated or resolved concerns other than danger."""
+    if any(pattern.found_in(sentence) for pattern in lexicon.fiction):
+        return Strength.NOTE
+    if rule.level is RiskLevel.DANGER:
+        return rule.strength  # negation never cancels or softens danger
+    before = sentence[max(0, span[0] - lexicon.negation_window) : span[0]]
+    if resolved or any(pattern.found_in(before) for pattern in lexicon.negators):
+        return Strength.NOTE
+    return rule.strength

@@ -1,45 +1,119 @@
-"""Normalise and tokenise carers' words so that rules compare like with like."""
+"""Normalise carers' words per locale so every later stage compares like with like."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterable
-
-from bot.domain.model import Tone
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 Stemmer = Callable[[str], str]
+Lemmatiser = Callable[[str], str]
+# Returns the known word a misspelt token most likely meant, or None.
+Corrector = Callable[[str], str | None]
+# Tells whether a word is in the locale's dictionary.
+KnownWord = Callable[[str], bool]
 
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
+_SENTENCE_END = re.compile(r"[.!?;:\n\u2026]+|\s[-\u2013\u2014]\s")
+_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+|[\U0001F000-\U0001FAFF\u2600-\u27BF]")
+_RUN = re.compile(r"([^\W\d_])\1{2,}")
+_SHORTEST_TYPO = 5
 
 
-def normalise(text: str) -> str:
-    """Fold case, strip accents and unify apostrophes so 'Niño' and 'nino' compare equal."""
-    folded = unicodedata.normalize("NFKD", text.casefold().replace("\u2019", "'"))
+def fold(text: str) -> str:
+    """Fold case and strip accents so 'Niño' and 'nino' compare equal."""
+    folded = unicodedata.normalize("NFKD", text.casefold().translate(_APOSTROPHES))
     return "".join(char for char in folded if not unicodedata.combining(char))
 
 
 def tokenise(text: str) -> list[str]:
-    """Split normalised text into words."""
-    return _WORD.findall(normalise(text))
+    """Split text into folded words; the cheap baseline benchmarks compare against."""
+    return _TOKEN.findall(fold(text))
 
 
-def stems(words: Iterable[str], stem: Stemmer) -> frozenset[str]:
-    """Return the set of stems of some words."""
-    return frozenset(stem(word) for word in words)
+@dataclass(frozen=True)
+class Token:
+    """One word as every stage sees it: its folded forms (surface, lemma, correction) and stems."""
+
+    surface: str
+    forms: frozenset[str]
+    stems: frozenset[str]
 
 
-def detect_tone(
-    reflection_stems: Collection[str],
-    *,
-    struggle_cues: Collection[str],
-    positive_cues: Collection[str],
-) -> Tone:
-    """Decide whether a reflection reads mainly as a struggle or as something that went well."""
-    struggle = sum(1 for stem in reflection_stems if stem in struggle_cues)
-    positive = sum(1 for stem in reflection_stems if stem in positive_cues)
-    if struggle > positive:
-        return Tone.STRUGGLE
-    if positive > struggle:
-        return Tone.POSITIVE
-    return Tone.NEUTRAL
+@dataclass(frozen=True)
+class Normaliser:
+    """A locale's rules for turning phone-typed text into comparable tokens."""
+
+    replacements: Mapping[str, str] = field(default_factory=dict)
+    clitics: Mapping[str, str] = field(default_factory=dict)
+    lemmatise: Lemmatiser = str
+    stem: Stemmer = str
+    known: KnownWord = lambda _word: True
+    correct: Corrector = lambda _word: None
+    _memo: dict[str, Token] = field(default_factory=dict, compare=False, repr=False)
+
+    def sentences(self, text: str) -> list[list[Token]]:
+        """Split text into sentences of tokens, dropping sentences with no words."""
+        return [tokens for _piece, tokens in self.split(text)]
+
+    def split(self, text: str) -> list[tuple[str, list[Token]]]:
+        """Return each sentence as written (for the sentence model) with its tokens."""
+        pieces = (piece.strip() for piece in _SENTENCE_END.split(text))
+        tokenised = ((piece, self._tokens(_prepare(piece))) for piece in pieces)
+        return [(piece, tokens) for piece, tokens in tokenised if tokens]
+
+    def words(self, text: str) -> list[str]:
+        """Return the folded surface words after expansion; used for keywords and rules."""
+        return [token.surface for sentence in self.sentences(text) for token in sentence]
+
+    def _tokens(self, piece: str) -> list[Token]:
+        return [self._token(word) for raw in _TOKEN.findall(piece) for word in self._expand(raw)]
+
+    def _expand(self, raw: str) -> list[str]:
+        """Undo repeated letters, contractions and common typos: 'isnt' -> 'is not'."""
+        word = self._squeeze(raw)
+        folded = fold(word)
+        if folded in self.replacements:
+            return self.replacements[folded].split()
+        for clitic, expansion in self.clitics.items():
+            if folded.endswith(clitic) and len(folded) > len(clitic):
+                head = word[: len(word) - len(clitic)]
+                return [*self._expand(head), *expansion.split()]
+        return [word.replace("'", "")] if "'" in word else [word]
+
+    def _squeeze(self, word: str) -> str:
+        """Shorten letters repeated three or more times to the spelling the dictionary knows."""
+        if not _RUN.search(word):
+            return word
+        double = _RUN.sub(r"\1\1", word)
+        return double if self.known(double) else _RUN.sub(r"\1", word)
+
+    def _token(self, word: str) -> Token:
+        """Build (once per distinct word) the token every stage compares."""
+        cached = self._memo.get(word)
+        if cached is None:
+            cached = self._memo[word] = self._build_token(word)
+        return cached
+
+    def _build_token(self, word: str) -> Token:
+        surface = fold(word)
+        forms = {surface, fold(self.lemmatise(word))}
+        if len(surface) >= _SHORTEST_TYPO and not self.known(word):
+            meant = self.correct(surface)
+            if meant is not None:
+                forms.update((meant, fold(self.lemmatise(meant))))
+        return Token(
+            surface=surface,
+            forms=frozenset(forms),
+            stems=frozenset(self.stem(form) for form in forms),
+        )
+
+
+def _prepare(text: str) -> str:
+    return unicodedata.normalize("NFC", text.casefold().translate(_APOSTROPHES))
+
+
+def flatten(sentences: Iterable[list[Token]]) -> list[Token]:
+    """Join sentences into one token list."""
+    return [token for sentence in sentences for token in sentence]

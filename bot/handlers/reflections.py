@@ -10,7 +10,7 @@ from bot.domain.errors import DomainError
 from bot.handlers import texts
 from bot.handlers.common import message, reply_error, translator_for, user_id
 from bot.handlers.onboarding import after
-from bot.handlers.signposts import signpost
+from bot.handlers.signposts import safeguarding_note, signpost
 from bot.services.inbox import SettingAnswered, SettingRejected
 from bot.services.reflections import IncomingText
 
@@ -71,11 +71,14 @@ async def revise_text(update: Update, context: BotContext) -> None:
     if outcome is None:
         return
     t = context.t(outcome.carer.locale)
-    reply = (
-        signpost(t, outcome.risk, outcome.contacts)
-        if outcome.risk
-        else texts.reflection_updated(t)
-    )
+    if outcome.risk:
+        reply = signpost(t, outcome.risk, outcome.contacts)
+    elif outcome.note:
+        reply = f"{texts.reflection_updated(t)}\n\n" + safeguarding_note(
+            t, outcome.note, outcome.contacts
+        )
+    else:
+        reply = texts.reflection_updated(t)
     await msg.reply_text(reply)
 
 

@@ -39,3 +39,29 @@ def signpost(t: Translator, level: RiskLevel, contacts: Contacts) -> str:
         t.gettext("This bot is not a reporting channel, so please use the contacts above.")
     )
     return "\n\n".join(parts)
+
+
+def safeguarding_note(t: Translator, level: RiskLevel, contacts: Contacts) -> str:
+    """Return the short fixed note added under a suggestion when a flag is unsure."""
+    number = contacts.emergency_number
+    if level is RiskLevel.DANGER:
+        body = t.gettext(
+            "A safety note: if anyone might be in danger right now, or a child is missing, "
+            "call {emergency_number}, then tell the child's social worker."
+        ).format(emergency_number=number)
+    elif level is RiskLevel.DISCLOSURE:
+        body = t.gettext(
+            "A safety note: if any of this is a worry about a child's safety, tell the "
+            "child's social worker or your supervising social worker today. If a child is in "
+            "immediate danger, call {emergency_number}."
+        ).format(emergency_number=number)
+    else:
+        body = t.gettext(
+            "A note for you: if things feel too much, your supervising social worker is there "
+            "to support you, not only the child."
+        )
+    if contacts.helpline:
+        body += "\n" + t.gettext("You can also contact: {helpline}").format(
+            helpline=contacts.helpline
+        )
+    return body

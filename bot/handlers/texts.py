@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.domain.errors import DomainError, ReflectionTooLongError
 from bot.domain.model import AgeBand, Dimension, Role
-from bot.handlers.signposts import signpost
+from bot.handlers.signposts import safeguarding_note, signpost
 from bot.i18n import Translator
 from bot.packs.registry import ContentRegistry
 from bot.services.views import Assessment, CarerView, JournalPage
@@ -186,14 +186,16 @@ def skipped(t: Translator) -> str:
 
 
 def reflection_reply(t: Translator, assessment: Assessment) -> str:
-    """Thank the carer and give the suggestion, or the signpost when a rule fired."""
+    """Thank and suggest (with a note when a flag is unsure), or give the signpost."""
     if assessment.risk is not None:
         return signpost(t, assessment.risk, assessment.contacts)
-    thanks = t.gettext("Thank you for taking a moment to reflect. It's saved in your /journal.")
-    if assessment.suggestion is None:
-        return thanks
-    heading = t.gettext("An idea to consider:")
-    return f"{thanks}\n\n{heading}\n{assessment.suggestion.texts[t.locale]}"
+    parts = [t.gettext("Thank you for taking a moment to reflect. It's saved in your /journal.")]
+    if assessment.suggestion is not None:
+        heading = t.gettext("An idea to consider:")
+        parts.append(f"{heading}\n{assessment.suggestion.texts[t.locale]}")
+    if assessment.note is not None:
+        parts.append(safeguarding_note(t, assessment.note, assessment.contacts))
+    return "\n\n".join(parts)
 
 
 def reflection_updated(t: Translator) -> str:

@@ -12,8 +12,17 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot.domain.model import AgeBand, Dimension, Role
+from bot.packs.judgement import LocaleJudgement, RawJudgement, SourceFile, compile_locale
 from bot.packs.lines import LineIndex
-from bot.packs.schema import CuesFile, PackFile, PromptItem, SafeguardingFile, SuggestionItem
+from bot.packs.schema import (
+    ExemplarsFile,
+    LanguageFile,
+    PackFile,
+    PromptItem,
+    RiskRulesFile,
+    SafeguardingFile,
+    SuggestionItem,
+)
 
 MIN_PER_AUDIENCE = 3
 _MARKUP = re.compile(r"<[^>]*>|[{}]")
@@ -49,8 +58,9 @@ class RawContent:
 
     packs: dict[Dimension, PackFile]
     safeguarding: SafeguardingFile
-    cues: CuesFile
+    judgement: dict[str, LocaleJudgement]
     locales: tuple[str, ...]
+    root: Path
 
 
 class _Collector:
@@ -100,7 +110,6 @@ def load_raw_content(root: Path) -> RawContent:
             packs[dimension] = pack
             _check_pack(collector, path, index, pack, dimension, seen_ids)
     safeguarding, guard_index = collector.read(root / "safeguarding.toml", SafeguardingFile)
-    cues, cue_index = collector.read(root / "cues.toml", CuesFile)
     locales = _shared_locales(collector, root, packs)
     if safeguarding is not None:
         _check_locales_present(
@@ -108,22 +117,41 @@ def load_raw_content(root: Path) -> RawContent:
             root / "safeguarding.toml",
             guard_index,
             locales,
-            {
-                "contacts": safeguarding.contacts,
-                **{f"rule.{i}.phrases": rule.phrases for i, rule in enumerate(safeguarding.rule)},
-            },
+            {"contacts": safeguarding.contacts},
         )
-    if cues is not None:
-        _check_locales_present(
-            collector,
-            root / "cues.toml",
-            cue_index,
-            locales,
-            {"struggle": cues.struggle, "positive": cues.positive},
-        )
-    if collector.issues or safeguarding is None or cues is None:
+    judgement = {}
+    for locale in locales:
+        raw = _read_judgement(collector, root, locale)
+        compiled = compile_locale(locale, raw, collector.add) if raw is not None else None
+        if compiled is not None:
+            judgement[locale] = compiled
+    if collector.issues or safeguarding is None:
         raise ContentError(collector.issues)
-    return RawContent(packs=packs, safeguarding=safeguarding, cues=cues, locales=locales)
+    return RawContent(
+        packs=packs,
+        safeguarding=safeguarding,
+        judgement=judgement,
+        locales=locales,
+        root=root,
+    )
+
+
+def _read_judgement(collector: _Collector, root: Path, locale: str) -> RawJudgement | None:
+    """Read a locale's rules, cues and exemplars; a shipped locale without them is an error."""
+    folder = root / "judgement" / locale
+    language, language_index = collector.read(folder / "language.toml", LanguageFile)
+    rules, rules_index = collector.read(folder / "safeguarding.toml", RiskRulesFile)
+    exemplars, exemplars_index = collector.read(folder / "exemplars.toml", ExemplarsFile)
+    if language is None or rules is None or exemplars is None:
+        return None
+    return RawJudgement(
+        language=language,
+        rules=rules,
+        exemplars=exemplars,
+        language_source=SourceFile(folder / "language.toml", language_index),
+        rules_source=SourceFile(folder / "safeguarding.toml", rules_index),
+        exemplars_source=SourceFile(folder / "exemplars.toml", exemplars_index),
+    )
 
 
 def _shared_locales(

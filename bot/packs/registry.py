@@ -6,14 +6,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from bot.domain.model import Dimension, Tone
 from bot.domain.ranking import SuggestionFacts
-from bot.domain.risk import RiskPhrase
 from bot.domain.rotation import Audience
-from bot.domain.text import stems, tokenise
+from bot.packs.judgement import RISK_LABELS, SAFE_LABEL, LocaleJudgement
 from bot.packs.loader import RawContent, load_raw_content
 from bot.packs.schema import Contacts, PromptItem, SuggestionItem
-from bot.packs.stemming import stemmer_for
+from bot.packs.semantic import (
+    EmbeddingCache,
+    LinearClassifier,
+    SentenceModel,
+    Vectors,
+    default_model,
+)
 
 
 @dataclass(frozen=True)
@@ -39,11 +46,16 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
-class Cues:
-    """Stemmed words that mark struggle or success in one locale."""
+class SemanticIndexes:
+    """A locale's classifiers and suggestion vectors for the sentence-model net."""
 
-    struggle: frozenset[str]
-    positive: frozenset[str]
+    risk: LinearClassifier
+    dimension: LinearClassifier
+    tone: LinearClassifier
+    suggestion_ids: tuple[str, ...]
+    suggestion_vectors: Vectors
+    # Each suggestion's mean similarity to everyday sentences: what it scores with any text.
+    suggestion_baseline: Vectors
 
 
 def _audience(item: PromptItem | SuggestionItem) -> Audience:
@@ -53,8 +65,9 @@ def _audience(item: PromptItem | SuggestionItem) -> Audience:
 class ContentRegistry:
     """Index validated content by id, dimension and locale; precompute stems once."""
 
-    def __init__(self, raw: RawContent) -> None:
-        """Index ``raw``, stemming keywords and cues for every locale."""
+    def __init__(self, raw: RawContent, model: SentenceModel | None = None) -> None:
+        """Index ``raw``: compile keywords and embed exemplars (from the cache) per locale."""
+        self.model = model or default_model()
         self.locales = raw.locales
         self._names = {dim: dict(pack.pack.name) for dim, pack in raw.packs.items()}
         self._benefits = {dim: dict(pack.pack.benefit) for dim, pack in raw.packs.items()}
@@ -78,44 +91,75 @@ class ContentRegistry:
         }
         self._prompt_by_id = {p.id: p for group in self.prompts.values() for p in group}
         self._suggestion_by_id = {s.id: s for group in self.suggestions.values() for s in group}
+        self.judgement: dict[str, LocaleJudgement] = dict(raw.judgement)
         self._facts = {loc: self._build_facts(loc) for loc in self.locales}
         self._contacts = dict(raw.safeguarding.contacts)
-        self._risk = {
-            loc: tuple(
-                RiskPhrase.parse(rule.level, phrase)
-                for rule in raw.safeguarding.rule
-                for phrase in rule.phrases[loc]
-            )
-            for loc in self.locales
-        }
-        self._cues = {
-            loc: Cues(
-                struggle=self._stem_words(loc, raw.cues.struggle[loc]),
-                positive=self._stem_words(loc, raw.cues.positive[loc]),
-            )
-            for loc in self.locales
-        }
+        self.embeddings = EmbeddingCache(raw.root / EmbeddingCache.FILE, self.model)
+        self.semantic = {loc: self._build_indexes(loc) for loc in self.locales}
 
     @classmethod
-    def load(cls, root: Path) -> ContentRegistry:
+    def load(cls, root: Path, model: SentenceModel | None = None) -> ContentRegistry:
         """Load, validate and index a content directory (raises ContentError)."""
-        return cls(load_raw_content(root))
-
-    @staticmethod
-    def _stem_words(locale: str, words: list[str] | tuple[str, ...]) -> frozenset[str]:
-        return stems((token for word in words for token in tokenise(word)), stemmer_for(locale))
+        return cls(load_raw_content(root), model)
 
     def _build_facts(self, locale: str) -> dict[str, SuggestionFacts]:
-        return {
-            suggestion.id: SuggestionFacts(
-                id=suggestion.id,
-                keyword_stems=self._stem_words(locale, suggestion.keywords[locale]),
-                tone=suggestion.tone,
-                audience=suggestion.audience,
-            )
-            for group in self.suggestions.values()
-            for suggestion in group
+        judgement = self.judgement[locale]
+        facts = {}
+        for group in self.suggestions.values():
+            for suggestion in group:
+                patterns = (judgement.keyword_pattern(k) for k in suggestion.keywords[locale])
+                facts[suggestion.id] = SuggestionFacts(
+                    id=suggestion.id,
+                    keywords=tuple(p for p in patterns if p is not None),
+                    tone=suggestion.tone,
+                    audience=suggestion.audience,
+                )
+        return facts
+
+    def embedded_texts(self) -> list[str]:
+        """Every content text the net compares with, in a stable order (what the cache holds)."""
+        texts: list[str] = []
+        for locale in self.locales:
+            exemplars = self.judgement[locale].exemplars
+            for groups in (exemplars.risk, exemplars.dimension, exemplars.tone):
+                for items in groups.values():
+                    texts.extend(items)
+            for dimension in Dimension:
+                texts.extend(p.texts[locale] for p in self.prompts[dimension])
+                texts.extend(s.texts[locale] for s in self.suggestions[dimension])
+        return list(dict.fromkeys(texts))
+
+    def _build_indexes(self, locale: str) -> SemanticIndexes:
+        exemplars = self.judgement[locale].exemplars
+        vectors = self.embeddings.vectors
+        pack_texts = {
+            dim: [p.texts[locale] for p in self.prompts[dim]]
+            + [s.texts[locale] for s in self.suggestions[dim]]
+            for dim in Dimension
         }
+        dimension_groups = {
+            dim.value: vectors([*exemplars.dimension[dim], *pack_texts[dim]]) for dim in Dimension
+        }
+        tone_groups = {
+            tone.value: vectors(exemplars.tone[tone]) for tone in (Tone.STRUGGLE, Tone.POSITIVE)
+        }
+        # Everyday sentences of every kind teach the risk net what is not a concern.
+        risk_groups = {label: vectors(exemplars.risk[label]) for label in RISK_LABELS}
+        risk_groups[SAFE_LABEL] = np.concatenate(
+            [risk_groups[SAFE_LABEL], *dimension_groups.values(), *tone_groups.values()]
+        )
+        suggestions = [s for dim in Dimension for s in self.suggestions[dim]]
+        suggestion_vectors = vectors([s.texts[locale] for s in suggestions])
+        everyday = np.concatenate(list(dimension_groups.values()))
+        classifier = self.embeddings.classifier
+        return SemanticIndexes(
+            risk=classifier(f"{locale}:risk", risk_groups),
+            dimension=classifier(f"{locale}:dimension", dimension_groups),
+            tone=classifier(f"{locale}:tone", tone_groups),
+            suggestion_ids=tuple(s.id for s in suggestions),
+            suggestion_vectors=suggestion_vectors,
+            suggestion_baseline=(suggestion_vectors @ everyday.T).mean(axis=1),
+        )
 
     def prompt(self, prompt_id: str) -> Prompt | None:
         """Return a prompt by id, or None if a newer pack removed it."""
@@ -139,14 +183,6 @@ class ContentRegistry:
         """Return what a dimension helps the child with."""
         return self._benefits[dimension][locale]
 
-    def risk_phrases(self, locale: str) -> tuple[RiskPhrase, ...]:
-        """Return the safeguarding phrases of a locale."""
-        return self._risk[locale]
-
     def contacts(self, locale: str) -> Contacts:
         """Return the agency contacts for a locale."""
         return self._contacts[locale]
-
-    def cues(self, locale: str) -> Cues:
-        """Return the tone cue stems of a locale."""
-        return self._cues[locale]

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from bot.domain.model import AgeBand, Dimension, RiskLevel, Role, Tone
+from bot.domain.model import AgeBand, Dimension, RiskLevel, Role, Strength, Tone
+from bot.domain.risk import Scope
 
 MAX_TEXT_LENGTH = 500
 
@@ -58,13 +59,6 @@ class PackFile(_Strict):
     suggestion: list[SuggestionItem] = Field(min_length=1)
 
 
-class SafeguardingRule(_Strict):
-    """One ``[[rule]]`` of ``safeguarding.toml``: phrases per locale that raise a level."""
-
-    level: RiskLevel
-    phrases: dict[LocaleCode, list[Word]]
-
-
 class Contacts(_Strict):
     """Agency-configurable contacts shown in every safeguarding reply for one locale."""
 
@@ -73,14 +67,91 @@ class Contacts(_Strict):
 
 
 class SafeguardingFile(_Strict):
-    """The whole ``content/safeguarding.toml``."""
+    """The whole ``content/safeguarding.toml``: agency contacts per locale."""
 
     contacts: dict[LocaleCode, Contacts]
-    rule: list[SafeguardingRule] = Field(min_length=1)
 
 
-class CuesFile(_Strict):
-    """The whole ``content/cues.toml``: words that mark a struggle or something that went well."""
+PatternText = Annotated[str, StringConstraints(min_length=1, max_length=400)]
+RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+$")]
+Example = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 
-    struggle: dict[LocaleCode, list[Word]]
-    positive: dict[LocaleCode, list[Word]]
+
+class RiskRuleItem(_Strict):
+    """One ``[[rule]]``: patterns that raise a level; see docs/judgement-rules.md."""
+
+    id: RuleId
+    level: RiskLevel
+    strength: Strength = Strength.SIGNPOST
+    match: list[PatternText] = Field(min_length=1)
+    also: list[PatternText] = Field(default_factory=list)
+    scope: Scope = Scope.SENTENCE
+    examples: list[Example] = Field(min_length=1)
+
+
+class LookalikeItem(_Strict):
+    """One ``[[lookalike]]``: an idiom or harmless use whose words no rule may take."""
+
+    id: RuleId
+    match: list[PatternText] = Field(min_length=1)
+    examples: list[Example] = Field(min_length=1)
+
+
+class RiskRulesFile(_Strict):
+    """A whole ``content/judgement/<locale>/safeguarding.toml``."""
+
+    negation_window: int = Field(default=3, ge=1, le=8)
+    classes: dict[RuleId, list[PatternText]] = Field(default_factory=dict)
+    resolved: list[PatternText] = Field(default_factory=list)
+    fiction: list[PatternText] = Field(default_factory=list)
+    lookalike: list[LookalikeItem] = Field(default_factory=list)
+    rule: list[RiskRuleItem] = Field(min_length=1)
+
+
+class NormaliseTable(_Strict):
+    """How phone-typed words are expanded before matching."""
+
+    replacements: dict[str, str] = Field(default_factory=dict)
+    clitics: dict[str, str] = Field(default_factory=dict)
+    function_words: list[Word] = Field(min_length=1)
+
+
+class CueTable(_Strict):
+    """Words that turn, strengthen or shift the weight of what follows them."""
+
+    negators: list[PatternText] = Field(min_length=1)
+    intensifiers: list[PatternText] = Field(default_factory=list)
+    contrast: list[PatternText] = Field(default_factory=list)
+
+
+class ToneTable(_Strict):
+    """Patterns that mark a struggle or something that went well."""
+
+    struggle: list[PatternText] = Field(min_length=1)
+    positive: list[PatternText] = Field(min_length=1)
+
+
+class SemanticTable(_Strict):
+    """How much the sentence-model net's classifiers count; see docs/judgement-rules.md."""
+
+    risk_probability: float = Field(default=0.8, gt=0.25, lt=1)
+    dimension_weight: float = Field(default=3.0, ge=0)
+    tone_weight: float = Field(default=2.0, ge=0)
+
+
+class LanguageFile(_Strict):
+    """A whole ``content/judgement/<locale>/language.toml``."""
+
+    normalise: NormaliseTable
+    cues: CueTable
+    tone: ToneTable
+    dimension: dict[Dimension, list[PatternText]]
+    semantic: SemanticTable = SemanticTable()
+
+
+class ExemplarsFile(_Strict):
+    """A whole ``content/judgement/<locale>/exemplars.toml``: sentences the net compares with."""
+
+    risk: dict[str, list[Example]]
+    dimension: dict[Dimension, list[Example]]
+    tone: dict[Tone, list[Example]]

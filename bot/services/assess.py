@@ -1,28 +1,91 @@
-"""Decide the reply to a piece of text: a safeguarding signpost, or the best-fitting suggestion."""
+"""Judge a reflection (risk, dimension, tone) and choose the reply: signpost, or suggestion."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from bot.domain.model import DEFAULT_AGE_BAND, DEFAULT_ROLE, AgeBand, Dimension, RiskLevel, Role
+import numpy as np
+
+from bot.domain.judgement import (
+    choose_dimension,
+    decide_tone,
+    dimension_scores,
+    semantic_risk,
+    tone_lean,
+)
+from bot.domain.model import (
+    DEFAULT_AGE_BAND,
+    DEFAULT_ROLE,
+    AgeBand,
+    Dimension,
+    Role,
+    Strength,
+    Tone,
+)
 from bot.domain.ranking import Reading, rank_suggestions
-from bot.domain.risk import assess_risk
-from bot.domain.text import detect_tone, stems, tokenise
+from bot.domain.risk import RiskFinding, find_risks, strongest
+from bot.domain.text import Token, flatten
 from bot.packs.registry import ContentRegistry
-from bot.packs.stemming import stemmer_for
+from bot.packs.semantic import Vectors
 from bot.services.views import Assessment
 
 
+@dataclass(frozen=True)
+class Judgement:
+    """What the engine concluded about one text, before a suggestion is picked."""
+
+    sentences: Sequence[Sequence[Token]]
+    risk: RiskFinding | None
+    dimension: Dimension
+    inferred: bool
+    tone: Tone
+    suggestion_similarity: Mapping[str, float]
+
+
 class SuggestionEngine:
-    """Apply the pack's fixed rules and ranking to what a carer wrote."""
+    """Run the pipeline: normalise, lemmatise, rules, semantic net, decide, rank."""
 
     def __init__(self, content: ContentRegistry) -> None:
         """Use one loaded content registry."""
         self._content = content
 
-    def risk(self, text: str, *, locale: str) -> RiskLevel | None:
-        """Return the safeguarding level the pack's phrases give this text, if any."""
-        return assess_risk(text, self._content.risk_phrases(locale))
+    def judge(self, text: str, *, locale: str, prompt_dimension: Dimension | None) -> Judgement:
+        """Read the text once and decide risk, dimension and tone."""
+        judgement = self._content.judgement[locale]
+        indexes = self._content.semantic[locale]
+        pieces = judgement.normaliser.split(text)
+        sentences = [tokens for _piece, tokens in pieces]
+        vectors = self._content.model.embed([piece for piece, _tokens in pieces])
+        whole = _mean_direction(vectors)
+        rules = find_risks(sentences, judgement.risk)
+        net = semantic_risk(
+            indexes.risk.probabilities(vectors), judgement.semantic.risk_probability
+        )
+        risk = strongest([*rules, *([net] if net else [])])
+        dimension_net = indexes.dimension.probabilities(whole)[0] if len(whole) else None
+        tone_net = indexes.tone.probabilities(whole)[0] if len(whole) else None
+        scores = dimension_scores(
+            flatten(sentences),
+            judgement.dimensions,
+            dimension_net,
+            judgement.semantic.dimension_weight,
+        )
+        dimension, inferred = choose_dimension(scores, prompt_dimension)
+        tone = decide_tone(
+            tone_lean(sentences, judgement.tone), tone_net, judgement.semantic.tone_weight
+        )
+        lift = (
+            (indexes.suggestion_vectors @ whole[0] - indexes.suggestion_baseline).tolist()
+            if len(whole)
+            else []
+        )
+        similarity = dict(zip(indexes.suggestion_ids, lift, strict=False))
+        return Judgement(sentences, risk, dimension, inferred, tone, similarity)
+
+    def risk(self, text: str, *, locale: str) -> RiskFinding | None:
+        """Return the flag this text raises, if any (rules and the net)."""
+        return self.judge(text, locale=locale, prompt_dimension=None).risk
 
     def assess(  # noqa: PLR0913 - every argument is a ranking input
         self,
@@ -36,27 +99,44 @@ class SuggestionEngine:
         given_counts: Mapping[str, int] | None = None,
         salt: str = "",
     ) -> Assessment:
-        """Return a signpost when a safeguarding phrase matches, else the top suggestion."""
+        """Return a signpost on a sure flag; else the top suggestion, with a note if unsure."""
         contacts = self._content.contacts(locale)
-        risk = self.risk(text, locale=locale)
-        if risk is not None:
-            return Assessment(risk=risk, suggestion=None, contacts=contacts)
-        reflection_stems = stems(tokenise(text), stemmer_for(locale))
-        cues = self._content.cues(locale)
+        found = self.judge(text, locale=locale, prompt_dimension=dimension)
+        if found.risk is not None and found.risk.strength is Strength.SIGNPOST:
+            return Assessment(
+                risk=found.risk.level,
+                suggestion=None,
+                contacts=contacts,
+                dimension=found.dimension,
+                inferred_dimension=found.inferred,
+            )
         reading = Reading(
-            stems=reflection_stems,
-            tone=detect_tone(
-                reflection_stems, struggle_cues=cues.struggle, positive_cues=cues.positive
-            ),
+            sentences=found.sentences,
+            tone=found.tone,
             age_band=age_band or DEFAULT_AGE_BAND,
             role=role or DEFAULT_ROLE,
+            similarity=found.suggestion_similarity,
         )
         ranked = rank_suggestions(
-            self._content.suggestion_facts(locale, dimension),
+            self._content.suggestion_facts(locale, found.dimension),
             reading,
             last_given=last_given,
             given_counts=given_counts or {},
             salt=salt,
         )
-        suggestion = self._content.suggestion(ranked[0].id) if ranked else None
-        return Assessment(risk=None, suggestion=suggestion, contacts=contacts)
+        return Assessment(
+            risk=None,
+            suggestion=self._content.suggestion(ranked[0].id) if ranked else None,
+            contacts=contacts,
+            note=found.risk.level if found.risk else None,
+            dimension=found.dimension,
+            inferred_dimension=found.inferred,
+        )
+
+
+def _mean_direction(vectors: Vectors) -> Vectors:
+    """Average sentence vectors into one unit vector for the whole text (empty if no words)."""
+    if len(vectors) == 0:
+        return vectors
+    mean = vectors.mean(axis=0)
+    return (mean / max(float(np.linalg.norm(mean)), 1e-9))[None, :].astype(np.float32)

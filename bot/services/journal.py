@@ -108,6 +108,7 @@ class JournalService:
                     "suggestion_id": row.suggestion_id,
                     "suggestion": self._suggestion_text(row.suggestion_id, locale),
                     "safeguarding_flag": row.risk_level,
+                    "safeguarding_strength": row.risk_strength,
                 }
                 for row in reversed(reflections)
             ],

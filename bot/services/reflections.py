@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.domain.model import Dimension, RiskLevel
+from bot.domain.model import Dimension, Strength
 from bot.domain.reflection import clean_reflection
 from bot.packs.registry import ContentRegistry
 from bot.ports import Clock
@@ -63,25 +63,28 @@ class ReflectionService:
             given_counts=repo.suggestion_counts(session=session, carer_id=carer.id),
             salt=str(carer.id),
         )
+        flag = assessment.flag
+        answered = assessment.dimension or dimension
         repo.add_reflection(
             session=session,
             reflection=Reflection(
                 carer_id=carer.id,
                 delivery_id=delivery.id if delivery else None,
                 prompt_id=delivery.prompt_id if delivery else None,
-                dimension=dimension.value if dimension else None,
+                dimension=answered.value if answered else None,
                 text=text,
                 locale=carer.locale,
                 telegram_message_id=incoming.message_id,
                 suggestion_id=assessment.suggestion.id if assessment.suggestion else None,
-                risk_level=assessment.risk.value if assessment.risk else None,
+                risk_level=flag[0].value if flag else None,
+                risk_strength=flag[1].value if flag else None,
                 created_at=self._clock.now(),
             ),
         )
         if delivery is not None:
             delivery.status = "answered"
         carer.awaiting = None
-        return ReflectionOutcome(carer=view, assessment=assessment, dimension=dimension)
+        return ReflectionOutcome(carer=view, assessment=assessment, dimension=answered)
 
     async def revise(self, incoming: IncomingText) -> RevisionOutcome | None:
         """Bring a stored reflection in line with the carer's edit of their message.
@@ -102,10 +105,20 @@ class ReflectionService:
             if row is None:
                 return None
             row.text = clean_reflection(incoming.text)
-            risk = self._engine.risk(row.text, locale=carer.locale)
-            if risk is not None:
-                row.risk_level = risk.value
-            return RevisionOutcome(CarerView.of(carer), risk, self._content.contacts(carer.locale))
+            found = self._engine.risk(row.text, locale=carer.locale)
+            if found is None:
+                return RevisionOutcome(
+                    CarerView.of(carer), None, self._content.contacts(carer.locale)
+                )
+            sure = found.strength is Strength.SIGNPOST
+            if sure or row.risk_strength != Strength.SIGNPOST.value:
+                row.risk_level, row.risk_strength = found.level.value, found.strength.value
+            return RevisionOutcome(
+                CarerView.of(carer),
+                found.level if sure else None,
+                self._content.contacts(carer.locale),
+                note=None if sure else found.level,
+            )
 
         return await self._db.run(work)
 
@@ -146,8 +159,9 @@ class ReflectionService:
             if reflection.suggestion_id
             else None
         )
-        assessment = Assessment(
-            risk=RiskLevel(reflection.risk_level) if reflection.risk_level else None,
+        assessment = Assessment.stored(
+            level=reflection.risk_level,
+            strength=reflection.risk_strength,
             suggestion=suggestion,
             contacts=self._content.contacts(carer.locale),
         )

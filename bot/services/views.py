@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from bot.domain.model import AgeBand, Dimension, RiskLevel, Role
+from bot.domain.model import AgeBand, Dimension, RiskLevel, Role, Strength
 from bot.packs.registry import Suggestion
 from bot.packs.schema import Contacts
 from bot.storage.models import Carer
@@ -65,6 +65,37 @@ class Assessment:
     risk: RiskLevel | None
     suggestion: Suggestion | None
     contacts: Contacts
+    note: RiskLevel | None = None  # an unsure flag: the suggestion stands, with a short note
+    dimension: Dimension | None = None
+    inferred_dimension: bool = False
+
+    @property
+    def flag(self) -> tuple[RiskLevel, Strength] | None:
+        """Return the safeguarding flag raised, if any, with its strength."""
+        if self.risk is not None:
+            return self.risk, Strength.SIGNPOST
+        if self.note is not None:
+            return self.note, Strength.NOTE
+        return None
+
+    @classmethod
+    def stored(
+        cls,
+        *,
+        level: str | None,
+        strength: str | None,
+        suggestion: Suggestion | None,
+        contacts: Contacts,
+    ) -> Assessment:
+        """Rebuild the reply given earlier from a stored reflection row."""
+        flag = RiskLevel(level) if level else None
+        unsure = strength == Strength.NOTE.value
+        return cls(
+            risk=None if unsure else flag,
+            suggestion=suggestion,
+            contacts=contacts,
+            note=flag if unsure else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -79,11 +110,12 @@ class ReflectionOutcome:
 
 @dataclass(frozen=True)
 class RevisionOutcome:
-    """An edited reflection: the stored text now matches; ``risk`` if the edit raised a flag."""
+    """An edited reflection, stored; ``risk`` or ``note`` when the new text raised a flag."""
 
     carer: CarerView
     risk: RiskLevel | None
     contacts: Contacts
+    note: RiskLevel | None = None
 
 
 @dataclass(frozen=True)

@@ -113,4 +113,6 @@ class Reflection(SQLModel, table=True):
     telegram_message_id: int = Field(sa_type=BigInteger)
     suggestion_id: str | None = Field(default=None, max_length=80)
     risk_level: str | None = Field(default=None, max_length=20)
+    # "signpost" (replaced the suggestion) or "note" (kept it, with a safeguarding note).
+    risk_strength: str | None = Field(default=None, max_length=10)
     created_at: datetime = Field(sa_type=UTCDateTime)

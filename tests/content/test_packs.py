@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import PROJECT_ROOT
-from bot.domain.model import AgeBand, Dimension, Role
+from bot.domain.model import AgeBand, Dimension, RiskLevel, Role
 from bot.packs.loader import ContentError, load_raw_content
 from bot.packs.registry import ContentRegistry
 from bot.packs.schema import MAX_TEXT_LENGTH
@@ -58,15 +58,21 @@ def test_every_age_band_and_role_has_prompts_and_suggestions(registry: ContentRe
                 assert len(prompts) >= 10 and len(suggestions) >= 10
 
 
-def test_every_locale_has_safeguarding_phrases_contacts_and_cues(
+def test_every_locale_has_safeguarding_rules_contacts_and_lexicons(
     registry: ContentRegistry,
 ) -> None:
-    """Signposts need phrases at every level and an emergency number in every locale."""
+    """Signposts need rules at every level and an emergency number in every locale."""
     for locale in registry.locales:
-        levels = {phrase.level for phrase in registry.risk_phrases(locale)}
-        assert len(levels) == 3
+        judgement = registry.judgement[locale]
+        assert {rule.level for rule in judgement.risk.rules} == set(RiskLevel)
         assert registry.contacts(locale).emergency_number
-        assert registry.cues(locale).struggle and registry.cues(locale).positive
+        assert judgement.tone.struggle and judgement.tone.positive
+        assert all(judgement.dimensions[d] for d in Dimension)
+
+
+def test_the_committed_sentence_vectors_are_current(registry: ContentRegistry) -> None:
+    """Loading computed nothing: content and embeddings.npz agree (run `packs embed`)."""
+    assert registry.embeddings.is_current(registry.embedded_texts())
 
 
 def _broken_copy(tmp_path: Path) -> Path:
@@ -128,7 +134,7 @@ def test_packs_check_prints_file_line_and_fails(tmp_path: Path) -> None:
         check=False,
         cwd=PROJECT_ROOT,
     )
-    assert ok.returncode == 0 and "OK (100 prompts, 100 suggestions" in ok.stdout
+    assert ok.returncode == 0 and "OK (100 prompts, 100 suggestions" in ok.stdout, ok.stderr
 
 
 def test_duplicate_ids_and_markup_are_refused(tmp_path: Path) -> None:
@@ -174,8 +180,33 @@ def test_suggest_cli_prints_json(tmp_path: Path) -> None:
         return dict(json.loads(result.stdout))
 
     tantrum = run("--locale", "es", "--dimension", "sensitivity", "Tuvo una rabieta enorme")
-    assert tantrum["id"] == "sensitivity.s01" and tantrum["dimension"] == "sensitivity"
-    assert tantrum["text"].startswith("Atravesar una crisis")
+    assert tantrum["dimension"] == "sensitivity" and tantrum["id"].startswith("sensitivity.")
+    assert "inferred_dimension" not in tantrum and "safeguarding_note" not in tantrum
     flag = run("--locale", "en", "I can't cope any more")
     assert flag["safeguarding"] == "distress" and flag["emergency_number"] == "999"
     assert flag["text"].startswith("Thank you for being honest about how hard this is.")
+    contact = run(
+        "--locale",
+        "en",
+        "--role",
+        "kinship",
+        "--age-band",
+        "teen",
+        "Contact with his birth dad got cancelled and he asked if he still belongs in that family",
+    )
+    assert contact["inferred_dimension"] == "family_membership"
+    assert contact["id"].startswith("family_membership.")
+    note = run("--locale", "en", "--dimension", "availability", "He begged me not to tell anyone")
+    assert note["safeguarding_note"] == "disclosure" and note["id"].startswith("availability.")
+
+
+def test_suggest_cli_refuses_unknown_role_and_age_band() -> None:
+    """Only the stored values are accepted, with argparse's clear message."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "suggest", "--locale", "en", "--role", "aunt", "hi"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=PROJECT_ROOT,
+    )
+    assert result.returncode == 2 and "invalid choice: 'aunt'" in result.stderr

@@ -1,0 +1,114 @@
+"""The decisions that combine rule matches with sentence-model scores: risk, dimension, tone."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.domain.model import Dimension, RiskLevel, Strength, Tone
+from bot.domain.patterns import Pattern
+from bot.domain.risk import RiskFinding
+from bot.domain.text import Token
+
+SEMANTIC_SOURCE = "semantic"
+# A dimension must beat the prompt's by this much before the text overrides the prompt.
+DIMENSION_OVERRIDE_MARGIN = 1.5
+TONE_THRESHOLD = 0.5
+NEGATION_REACH = 3
+CONTRAST_AFTER, CONTRAST_BEFORE = 1.5, 0.6
+INTENSIFIED = 1.5
+
+
+def semantic_risk(
+    sentence_probabilities: Sequence[Mapping[str, float]], threshold: float
+) -> RiskFinding | None:
+    """Return an unsure flag for the sentence the net finds most likely to be a concern."""
+    best: tuple[float, RiskLevel] | None = None
+    for probabilities in sentence_probabilities:
+        level = max(RiskLevel, key=lambda lvl: probabilities[lvl.value])
+        probability = probabilities[level.value]
+        if probability >= threshold and (best is None or probability > best[0]):
+            best = (probability, level)
+    return RiskFinding(best[1], Strength.NOTE, SEMANTIC_SOURCE) if best else None
+
+
+def dimension_scores(
+    tokens: Sequence[Token],
+    lexicon: Mapping[Dimension, Sequence[Pattern]],
+    semantic: Mapping[str, float] | None,
+    weight: float,
+) -> dict[Dimension, float]:
+    """Score each dimension: one point per lexicon phrase found, plus the net's probability."""
+    return {
+        dimension: sum(1.0 for pattern in lexicon.get(dimension, ()) if pattern.found_in(tokens))
+        + (weight * semantic[dimension.value] if semantic else 0.0)
+        for dimension in Dimension
+    }
+
+
+def choose_dimension(
+    scores: Mapping[Dimension, float], prompt: Dimension | None
+) -> tuple[Dimension, bool]:
+    """Return the dimension to answer in, and whether the text (not the prompt) chose it."""
+    best = max(Dimension, key=lambda dimension: scores[dimension])
+    if prompt is None:
+        return best, True
+    if scores[best] - scores[prompt] >= DIMENSION_OVERRIDE_MARGIN:
+        return best, True
+    return prompt, False
+
+
+@dataclass(frozen=True)
+class ToneLexicon:
+    """Patterns for each polarity, and the cues that flip, strengthen or reweight them."""
+
+    struggle: tuple[Pattern, ...]
+    positive: tuple[Pattern, ...]
+    negators: tuple[Pattern, ...]
+    intensifiers: tuple[Pattern, ...] = ()
+    contrast: tuple[Pattern, ...] = ()
+
+
+def tone_lean(sentences: Sequence[Sequence[Token]], lexicon: ToneLexicon) -> float:
+    """Return how far the words lean to positive (> 0) or struggle (< 0), negation included."""
+    total = 0.0
+    for sentence in sentences:
+        pivot = _first_end(sentence, lexicon.contrast)
+        for polarity, patterns in ((-1.0, lexicon.struggle), (1.0, lexicon.positive)):
+            for pattern in patterns:
+                for start, _end in pattern.spans(sentence):
+                    total += polarity * _weight(sentence, start, pivot, lexicon)
+    return total
+
+
+def _weight(
+    sentence: Sequence[Token], start: int, pivot: int | None, lexicon: ToneLexicon
+) -> float:
+    """Flip after a negator, strengthen after an intensifier, favour the clause after 'but'."""
+    weight = 1.0
+    before = sentence[max(0, start - NEGATION_REACH) : start]
+    if any(pattern.found_in(before) for pattern in lexicon.negators):
+        weight = -weight
+    if start and any(
+        pattern.found_in(sentence[start - 1 : start]) for pattern in lexicon.intensifiers
+    ):
+        weight *= INTENSIFIED
+    if pivot is not None:
+        weight *= CONTRAST_AFTER if start >= pivot else CONTRAST_BEFORE
+    return weight
+
+
+def _first_end(sentence: Sequence[Token], patterns: Sequence[Pattern]) -> int | None:
+    ends = [end for pattern in patterns for _start, end in pattern.spans(sentence)]
+    return min(ends) if ends else None
+
+
+def decide_tone(lean: float, semantic: Mapping[str, float] | None, weight: float) -> Tone:
+    """Combine the words' lean with the net's, then call it struggle, positive or neutral."""
+    if semantic:
+        lean += weight * (semantic[Tone.POSITIVE.value] - semantic[Tone.STRUGGLE.value])
+    if lean <= -TONE_THRESHOLD:
+        return Tone.STRUGGLE
+    if lean >= TONE_THRESHOLD:
+        return Tone.POSITIVE
+    return Tone.NEUTRAL

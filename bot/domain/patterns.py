@@ -1,0 +1,285 @@
+"""A small pattern language over tokens: words by lemma, alternatives, classes and bounded gaps.
+
+Syntax (documented for content editors in docs/judgement-rules.md):
+
+- ``word``       matches a token whose surface, lemma or stem equals the word's
+- ``word*``      matches a token whose surface or lemma starts with ``word``
+- ``=word``      matches the exact folded surface only
+- ``a|b|c``      any one of the alternatives
+- ``a_b``        the phrase "a b" as one alternative (``go_home|left`` = "go home" or "left")
+- ``[a|b]``      an optional term
+- ``@name``      any phrase of the class ``name`` (classes may hold multi-word phrases)
+- ``..`` / ``..N``  up to 3 / up to N other words between the terms either side
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.domain.text import Token, fold
+
+DEFAULT_GAP = 3
+MAX_GAP = 12
+
+
+class PatternError(ValueError):
+    """A pattern that cannot be compiled or can never match."""
+
+
+@dataclass(frozen=True)
+class Word:
+    """One literal alternative, pre-folded into the forms and stem it may match."""
+
+    forms: frozenset[str]
+    stem: str
+    prefix: bool = False
+    exact: bool = False
+
+    def matches(self, token: Token) -> bool:
+        """Tell whether ``token`` is this word in any of its inflections."""
+        if self.exact:
+            return token.surface in self.forms
+        if self.prefix:
+            return any(form.startswith(start) for form in token.forms for start in self.forms)
+        return not self.forms.isdisjoint(token.forms) or self.stem in token.stems
+
+
+@dataclass(frozen=True)
+class ClassRef:
+    """A reference to a named class of phrases, resolved when rules are compiled."""
+
+    name: str
+    members: tuple[Pattern, ...]
+
+
+Alternative = Word | ClassRef
+
+
+@dataclass(frozen=True)
+class Step:
+    """One term of a pattern: its alternatives, whether it is optional, and the gap before it."""
+
+    alternatives: tuple[Alternative, ...]
+    optional: bool = False
+    gap_before: int = 0
+
+
+@dataclass(frozen=True)
+class Triggers:
+    """Keys one of which any match must contain: a cheap test that skips most patterns.
+
+    A prefix wildcard ``word*`` is the key ``"word*"``; sentence keys hold every prefix of
+    every form that way, so the test is one set operation.
+    """
+
+    keys: frozenset[str]
+
+    def present(self, keys: frozenset[str]) -> bool:
+        """Tell whether a sentence with these token keys could hold a match."""
+        return not self.keys.isdisjoint(keys)
+
+
+def sentence_keys(tokens: Sequence[Token]) -> frozenset[str]:
+    """Every form, stem and form prefix (as ``"pre*"``) of a sentence's tokens."""
+    keys: set[str] = set()
+    for token in tokens:
+        keys.update(token.forms)
+        keys.update(token.stems)
+        for form in token.forms:
+            keys.update(f"{form[:size]}*" for size in range(1, len(form) + 1))
+    return frozenset(keys)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A compiled pattern; ``source`` is the text it came from, for messages."""
+
+    source: str
+    steps: tuple[Step, ...]
+    triggers: tuple[Triggers, ...] = ()
+
+    def spans(
+        self,
+        tokens: Sequence[Token],
+        masked: frozenset[int] = frozenset(),
+        keys: frozenset[str] | None = None,
+    ) -> list[Span]:
+        """Return every (start, end) span where the pattern matches unmasked tokens."""
+        if self.triggers:
+            keys = sentence_keys(tokens) if keys is None else keys
+            if not all(trigger.present(keys) for trigger in self.triggers):
+                return []
+        found: list[Span] = []
+        for start in range(len(tokens)):
+            if start in masked:
+                continue
+            for end in _match_steps(self.steps, 0, tokens, start, masked, first=True):
+                found.append((start, end))
+                break
+        return found
+
+    def found_in(
+        self,
+        tokens: Sequence[Token],
+        masked: frozenset[int] = frozenset(),
+        keys: frozenset[str] | None = None,
+    ) -> bool:
+        """Tell whether the pattern matches anywhere in ``tokens``."""
+        return bool(self.spans(tokens, masked, keys))
+
+
+Span = tuple[int, int]
+
+
+def _match_steps(
+    steps: tuple[Step, ...],
+    index: int,
+    tokens: Sequence[Token],
+    position: int,
+    masked: frozenset[int],
+    *,
+    first: bool = False,
+) -> list[int]:
+    """Return end positions reachable by matching ``steps[index:]`` from ``position``."""
+    if index == len(steps):
+        return [position]
+    step = steps[index]
+    ends: list[int] = []
+    if step.optional:
+        ends.extend(_match_steps(steps, index + 1, tokens, position, masked, first=first))
+    gap = 0 if first else step.gap_before
+    for offset in range(gap + 1):
+        at = position + offset
+        if at >= len(tokens) or any(p in masked for p in range(position, at + 1)):
+            break
+        for after in _match_step(step, tokens, at, masked):
+            ends.extend(_match_steps(steps, index + 1, tokens, after, masked))
+    return ends
+
+
+def _match_step(step: Step, tokens: Sequence[Token], at: int, masked: frozenset[int]) -> list[int]:
+    """Return the positions just after ``step`` when it matches starting exactly at ``at``."""
+    ends: list[int] = []
+    for alternative in step.alternatives:
+        if isinstance(alternative, Word):
+            if alternative.matches(tokens[at]):
+                ends.append(at + 1)
+        else:
+            for member in alternative.members:
+                ends.extend(_match_steps(member.steps, 0, tokens, at, masked, first=True))
+    return ends
+
+
+@dataclass(frozen=True)
+class WordForms:
+    """How to fold a pattern's literal word into the forms tokens carry."""
+
+    normalise: Callable[[str], list[str]]
+    lemmatise: Callable[[str], str]
+    stem: Callable[[str], str]
+
+
+def compile_pattern(
+    source: str, forms: WordForms, classes: Mapping[str, tuple[Pattern, ...]] | None = None
+) -> Pattern:
+    """Compile pattern text, raising PatternError when it is malformed or cannot match."""
+    steps: list[Step] = []
+    gap = 0
+    for part in source.split():
+        if part.startswith(".."):
+            gap = _parse_gap(part, source)
+            continue
+        optional = part.startswith("[") and part.endswith("]")
+        body = part[1:-1] if optional else part
+        alternatives = tuple(
+            alt
+            for choice in body.split("|")
+            for alt in _alternatives(choice, forms, classes or {})
+        )
+        if not alternatives:
+            raise PatternError(f"{source!r}: {part!r} has no word that can match")
+        steps.append(Step(alternatives, optional=optional, gap_before=gap))
+        gap = 0
+    if not steps or all(step.optional for step in steps):
+        raise PatternError(f"{source!r}: needs at least one required word")
+    if gap:
+        raise PatternError(f"{source!r}: a gap must sit between two words")
+    return Pattern(source, tuple(steps), _pattern_triggers(steps))
+
+
+def _pattern_triggers(steps: Sequence[Step]) -> tuple[Triggers, ...]:
+    """Every required step must find one of its keys in the sentence before matching is tried."""
+    found = (_step_triggers(step) for step in steps if not step.optional)
+    return tuple(sorted((t for t in found if t is not None), key=lambda t: len(t.keys)))
+
+
+def _step_triggers(step: Step) -> Triggers | None:
+    keys: set[str] = set()
+    for alternative in step.alternatives:
+        if isinstance(alternative, Word):
+            if alternative.prefix:
+                keys.update(f"{form}*" for form in alternative.forms)
+            else:
+                keys.update(alternative.forms)
+                keys.add(alternative.stem)
+            continue
+        for member in alternative.members:
+            if not member.triggers:
+                return None
+            # A member matches only if all its triggers are present, so any one of them will do.
+            keys.update(member.triggers[0].keys)
+    return Triggers(frozenset(keys))
+
+
+def _parse_gap(part: str, source: str) -> int:
+    digits = part[2:]
+    if not digits:
+        return DEFAULT_GAP
+    if not digits.isdigit() or not 1 <= int(digits) <= MAX_GAP:
+        raise PatternError(f"{source!r}: gap {part!r} must be '..' or '..N' with N from 1 to 12")
+    return int(digits)
+
+
+def _alternatives(
+    choice: str, forms: WordForms, classes: Mapping[str, tuple[Pattern, ...]]
+) -> list[Alternative]:
+    if not choice:
+        return []
+    if choice.startswith("@"):
+        name = choice[1:]
+        if name not in classes:
+            raise PatternError(f"unknown class @{name}")
+        return [ClassRef(name, classes[name])]
+    if "_" in choice.strip("_"):
+        return [_phrase(choice, " ".join(choice.split("_")), forms, classes)]
+    exact, prefix = choice.startswith("="), choice.endswith("*")
+    word = choice.lstrip("=").rstrip("*")
+    words = forms.normalise(word)
+    if len(words) != 1:
+        # A contraction such as "can't" expands to several words: match them as a phrase.
+        return (
+            [_phrase(word, " ".join(words), forms, classes)]
+            if words and not (prefix or exact)
+            else []
+        )
+    folded = words[0]
+    if prefix:
+        return [Word(frozenset({folded}), folded, prefix=True)]
+    return [_word(word, folded, forms, exact=exact)]
+
+
+def _phrase(
+    name: str, text: str, forms: WordForms, classes: Mapping[str, tuple[Pattern, ...]]
+) -> ClassRef:
+    return ClassRef(name, (compile_pattern(text, forms, classes),))
+
+
+def _word(word: str, folded: str, forms: WordForms, *, exact: bool) -> Word:
+    # Lemmatise the accented spelling when it is the same word: 'tocó' is known, 'toco' is not.
+    lemma = fold(forms.lemmatise(word.casefold() if fold(word) == folded else folded))
+    return Word(
+        frozenset({folded}) if exact else frozenset({folded, lemma}),
+        forms.stem(folded),
+        exact=exact,
+    )

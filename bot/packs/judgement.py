@@ -1,0 +1,291 @@
+"""Compile a locale's judgement data (rules, cues, lexicons) and prove every rule can match."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.domain.judgement import ToneLexicon
+from bot.domain.model import Dimension, RiskLevel, Strength, Tone
+from bot.domain.patterns import Pattern, PatternError, WordForms, compile_pattern
+from bot.domain.risk import RiskLexicon, RiskRule, find_risks, strongest
+from bot.domain.text import Normaliser, fold
+from bot.packs.language import corrector_for, known_word_for, lemmatiser_for, stemmer_for
+from bot.packs.lines import LineIndex
+from bot.packs.schema import ExemplarsFile, LanguageFile, RiskRulesFile, SemanticTable
+
+SAFE_LABEL = "safe"
+RISK_LABELS = (*(level.value for level in RiskLevel), SAFE_LABEL)
+MIN_RISK_EXEMPLARS = 10
+MIN_OTHER_EXEMPLARS = 5
+
+Report = Callable[[Path, int, str], None]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """Where a parsed file came from, to report problems as ``file:line``."""
+
+    path: Path
+    index: LineIndex
+
+
+@dataclass(frozen=True)
+class RawJudgement:
+    """A locale's three validated judgement files, before compiling."""
+
+    language: LanguageFile
+    rules: RiskRulesFile
+    exemplars: ExemplarsFile
+    language_source: SourceFile
+    rules_source: SourceFile
+    exemplars_source: SourceFile
+
+
+@dataclass(frozen=True)
+class LocaleJudgement:
+    """Everything the engine needs for one locale, compiled once at start-up."""
+
+    locale: str
+    normaliser: Normaliser
+    risk: RiskLexicon
+    tone: ToneLexicon
+    dimensions: Mapping[Dimension, tuple[Pattern, ...]]
+    function_words: frozenset[str]
+    semantic: SemanticTable
+    exemplars: ExemplarsFile
+
+    def keyword_pattern(self, keyword: str) -> Pattern | None:
+        """Compile a suggestion keyword as a phrase; None when it is only function words."""
+        words = self.normaliser.words(keyword)
+        if not words or all(word in self.function_words for word in words):
+            return None
+        return compile_pattern(" ".join(words), self._forms())
+
+    def _forms(self) -> WordForms:
+        return WordForms(self.normaliser.words, self.normaliser.lemmatise, self.normaliser.stem)
+
+
+class _Compiler:
+    """Compile pattern lists of one locale, reporting each failure at its file and line."""
+
+    def __init__(self, forms: WordForms, report: Report) -> None:
+        self.forms = forms
+        self.report = report
+        self.classes: dict[str, tuple[Pattern, ...]] = {}
+        self.failed = False
+
+    def patterns(
+        self, sources: Iterable[str], where: SourceFile, key: tuple[str | int, ...]
+    ) -> tuple[Pattern, ...]:
+        compiled = []
+        for source in sources:
+            try:
+                compiled.append(compile_pattern(source, self.forms, self.classes))
+            except PatternError as error:
+                self.failed = True
+                self.report(
+                    where.path, where.index.line_of(key), f"{'.'.join(map(str, key))}: {error}"
+                )
+        return tuple(compiled)
+
+
+def compile_locale(locale: str, raw: RawJudgement, report: Report) -> LocaleJudgement | None:
+    """Compile one locale; report problems and return None if any rule or list cannot work."""
+    language, rules = raw.language, raw.rules
+    base = Normaliser(
+        replacements={fold(k): v for k, v in language.normalise.replacements.items()},
+        clitics={fold(k): v for k, v in language.normalise.clitics.items()},
+        lemmatise=lemmatiser_for(locale),
+        stem=stemmer_for(locale),
+        known=known_word_for(locale),
+    )
+    compiler = _Compiler(WordForms(base.words, base.lemmatise, base.stem), report)
+    where = raw.rules_source
+    for name, members in rules.classes.items():
+        compiler.classes[name] = compiler.patterns(members, where, ("classes", name))
+    risk_rules = tuple(
+        RiskRule(
+            id=item.id,
+            level=item.level,
+            strength=item.strength,
+            patterns=compiler.patterns(item.match, where, ("rule", i, "match")),
+            also=compiler.patterns(item.also, where, ("rule", i, "also")),
+            scope=item.scope,
+        )
+        for i, item in enumerate(rules.rule)
+    )
+    lookalikes = {
+        item.id: compiler.patterns(item.match, where, ("lookalike", i, "match"))
+        for i, item in enumerate(rules.lookalike)
+    }
+    cues, lang_where = language.cues, raw.language_source
+    lexicon = RiskLexicon(
+        rules=risk_rules,
+        lookalikes=tuple(p for group in lookalikes.values() for p in group),
+        negators=compiler.patterns(cues.negators, lang_where, ("cues", "negators")),
+        negation_window=rules.negation_window,
+        resolved=compiler.patterns(rules.resolved, where, ("resolved",)),
+        fiction=compiler.patterns(rules.fiction, where, ("fiction",)),
+    )
+    tone = ToneLexicon(
+        struggle=compiler.patterns(language.tone.struggle, lang_where, ("tone", "struggle")),
+        positive=compiler.patterns(language.tone.positive, lang_where, ("tone", "positive")),
+        negators=lexicon.negators,
+        intensifiers=compiler.patterns(cues.intensifiers, lang_where, ("cues", "intensifiers")),
+        contrast=compiler.patterns(cues.contrast, lang_where, ("cues", "contrast")),
+    )
+    dimensions = {
+        dimension: compiler.patterns(
+            language.dimension.get(dimension, []), lang_where, ("dimension", dimension.value)
+        )
+        for dimension in Dimension
+    }
+    normaliser = Normaliser(
+        replacements=base.replacements,
+        clitics=base.clitics,
+        lemmatise=base.lemmatise,
+        stem=base.stem,
+        known=base.known,
+        correct=corrector_for(_vocabulary(rules, compiler.forms)),
+    )
+    judgement = LocaleJudgement(
+        locale=locale,
+        normaliser=normaliser,
+        risk=lexicon,
+        tone=tone,
+        dimensions=dimensions,
+        function_words=frozenset(fold(w) for w in language.normalise.function_words),
+        semantic=language.semantic,
+        exemplars=raw.exemplars,
+    )
+    checks_pass = (
+        _check_rules(judgement, raw, report)
+        & _check_lookalikes(judgement, raw, lookalikes, report)
+        & _check_exemplars(judgement, raw, report)
+        & _check_lexicons(judgement, raw, report)
+    )
+    return judgement if checks_pass and not compiler.failed else None
+
+
+def _vocabulary(rules: RiskRulesFile, forms: WordForms) -> set[str]:
+    """Every literal word the risk rules use: what a misspelling is corrected towards."""
+    sources = [*(m for members in rules.classes.values() for m in members)]
+    sources += [source for item in rules.rule for source in (*item.match, *item.also)]
+    words = set()
+    for source in sources:
+        for part in source.replace("[", " ").replace("]", " ").replace("|", " ").split():
+            if not part.startswith(("@", "..")) and not part.endswith("*"):
+                words.update(forms.normalise(part.lstrip("=")))
+    return words
+
+
+def _check_rules(judgement: LocaleJudgement, raw: RawJudgement, report: Report) -> bool:
+    """Every rule must fire on each of its own examples; every level needs a sure rule."""
+    ok = True
+    where = raw.rules_source
+    for i, item in enumerate(raw.rules.rule):
+        for example in item.examples:
+            sentences = judgement.normaliser.sentences(example)
+            fired = {f.source for f in find_risks(sentences, judgement.risk)}
+            if item.id not in fired:
+                ok = False
+                report(
+                    where.path,
+                    where.index.line_of(("rule", i, "examples")),
+                    f"rule.{i}.examples: rule {item.id!r} does not match its example {example!r}",
+                )
+    for level in RiskLevel:
+        if not any(r.level is level and r.strength is Strength.SIGNPOST for r in raw.rules.rule):
+            ok = False
+            report(where.path, 1, f"no signpost rule for level {level.value!r}")
+    return ok
+
+
+def _check_lookalikes(
+    judgement: LocaleJudgement,
+    raw: RawJudgement,
+    lookalikes: Mapping[str, tuple[Pattern, ...]],
+    report: Report,
+) -> bool:
+    """A look-alike must cover its examples, and no example may end in a signpost."""
+    ok = True
+    where = raw.rules_source
+    for i, item in enumerate(raw.rules.lookalike):
+        for example in item.examples:
+            sentences = judgement.normaliser.sentences(example)
+            covered = any(p.found_in(s) for p in lookalikes[item.id] for s in sentences)
+            flag = strongest(find_risks(sentences, judgement.risk))
+            if not covered or (flag is not None and flag.strength is Strength.SIGNPOST):
+                ok = False
+                problem = "is not matched by it" if not covered else "still raises a signpost"
+                report(
+                    where.path,
+                    where.index.line_of(("lookalike", i, "examples")),
+                    f"lookalike.{i}.examples: {example!r} {problem}",
+                )
+    return ok
+
+
+def _check_exemplars(judgement: LocaleJudgement, raw: RawJudgement, report: Report) -> bool:
+    """The net needs every label filled with sentences that contain words."""
+    ok = True
+    where = raw.exemplars_source
+    tables: list[tuple[str, Mapping[str, list[str]], Iterable[str], int]] = [
+        ("risk", raw.exemplars.risk, RISK_LABELS, MIN_RISK_EXEMPLARS),
+        (
+            "dimension",
+            {str(k): v for k, v in raw.exemplars.dimension.items()},
+            [d.value for d in Dimension],
+            MIN_OTHER_EXEMPLARS,
+        ),
+        (
+            "tone",
+            {str(k): v for k, v in raw.exemplars.tone.items()},
+            [Tone.STRUGGLE.value, Tone.POSITIVE.value],
+            MIN_OTHER_EXEMPLARS,
+        ),
+    ]
+    for table, groups, labels, minimum in tables:
+        for label in labels:
+            texts = groups.get(label, [])
+            key = (table, label)
+            if len(texts) < minimum:
+                ok = False
+                report(
+                    where.path,
+                    where.index.line_of(key),
+                    f"{table}.{label}: needs at least {minimum} exemplars, has {len(texts)}",
+                )
+            for text in texts:
+                if not judgement.normaliser.words(text):
+                    ok = False
+                    report(
+                        where.path,
+                        where.index.line_of(key),
+                        f"{table}.{label}: {text!r} has no words and can never match",
+                    )
+        for extra in sorted(set(map(str, groups)) - set(labels)):
+            ok = False
+            report(
+                where.path,
+                where.index.line_of((table, extra)),
+                f"{table}: unknown label {extra!r}",
+            )
+    return ok
+
+
+def _check_lexicons(judgement: LocaleJudgement, raw: RawJudgement, report: Report) -> bool:
+    """Each dimension needs phrases of its own."""
+    ok = True
+    where = raw.language_source
+    for dimension, patterns in judgement.dimensions.items():
+        if not patterns:
+            ok = False
+            report(
+                where.path,
+                where.index.line_of(("dimension",)),
+                f"dimension.{dimension.value}: needs at least one phrase",
+            )
+    return ok

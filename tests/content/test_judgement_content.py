@@ -1,0 +1,122 @@
+"""Safeguarding content that could switch judgement off, or never match, fails `packs check`."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import PROJECT_ROOT
+from bot.packs.loader import ContentError, load_raw_content
+
+CONTENT = PROJECT_ROOT / "content"
+
+
+def _copy(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT, target)
+    return target
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _messages(content: Path) -> list[str]:
+    with pytest.raises(ContentError) as error:
+        load_raw_content(content)
+    return [f"{issue.path.name}:{issue.line}: {issue.message}" for issue in error.value.issues]
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_a_locale_without_judgement_files_is_refused(tmp_path: Path, locale: str) -> None:
+    """Deleting a shipped locale's rules cannot silently switch safeguarding off."""
+    content = _copy(tmp_path)
+    (content / "judgement" / locale / "safeguarding.toml").unlink()
+    assert any("safeguarding.toml:1: file is missing" in m for m in _messages(content))
+
+
+def test_an_empty_rule_list_and_unmatchable_patterns_are_refused(tmp_path: Path) -> None:
+    """No rules, a pattern of punctuation, an unknown class: each named with its line."""
+    content = _copy(tmp_path)
+    rules = content / "judgement" / "en" / "safeguarding.toml"
+    text = rules.read_text(encoding="utf-8")
+    head = text[: text.index("[[lookalike]]")]
+    rules.write_text(head, encoding="utf-8")
+    assert any("rule: Field required" in m for m in _messages(content))
+    rules.write_text(text.replace('"suicid*",', '"!!!", "@nobody ..2 die",', 1), encoding="utf-8")
+    messages = _messages(content)
+    assert any("'!!!' has no word that can match" in m for m in messages)
+    assert any("unknown class @nobody" in m for m in messages)
+
+
+def test_a_rule_that_misses_its_example_and_a_level_without_signposts_are_refused(
+    tmp_path: Path,
+) -> None:
+    """Examples prove every rule can fire; every level needs a sure rule."""
+    content = _copy(tmp_path)
+    rules = content / "judgement" / "es" / "safeguarding.toml"
+    text = rules.read_text(encoding="utf-8")
+    rules.write_text(
+        text.replace('level = "distress"\n', 'level = "distress"\nstrength = "note"\n').replace(
+            'strength = "note"\nstrength = "note"', 'strength = "note"'
+        ),
+        encoding="utf-8",
+    )
+    assert any("no signpost rule for level 'distress'" in m for m in _messages(content))
+    rules.write_text(text.replace("examples = [", 'examples = ["nada que ver", ', 1), "utf-8")
+    assert any("does not match its example 'nada que ver'" in m for m in _messages(content))
+
+
+def test_empty_or_wordless_exemplars_are_refused(tmp_path: Path) -> None:
+    """The semantic net needs words in every label."""
+    content = _copy(tmp_path)
+    exemplars = content / "judgement" / "en" / "exemplars.toml"
+    text = exemplars.read_text(encoding="utf-8")
+    start = text.index("disclosure = [")
+    end = text.index("]", start)
+    exemplars.write_text(text[:start] + 'disclosure = ["!!!"' + text[end:], encoding="utf-8")
+    messages = _messages(content)
+    assert any("risk.disclosure: needs at least 10 exemplars, has 1" in m for m in messages)
+    assert any("'!!!' has no words and can never match" in m for m in messages)
+
+
+def test_a_lookalike_that_hides_a_signpost_example_is_refused(tmp_path: Path) -> None:
+    """A look-alike must not let its own example end in a signpost."""
+    content = _copy(tmp_path)
+    rules = content / "judgement" / "en" / "safeguarding.toml"
+    _edit(
+        rules,
+        'examples = ["she loved grooming the pony at the farm"]',
+        'examples = ["she loved grooming the pony, then said she wants to kill herself"]',
+    )
+    assert any("still raises a signpost" in m for m in _messages(content))
+
+
+def test_packs_check_fails_on_stale_sentence_vectors(tmp_path: Path) -> None:
+    """A new exemplar without `packs embed` is reported; embedding fixes it."""
+    content = _copy(tmp_path)
+    _edit(
+        content / "judgement" / "en" / "exemplars.toml",
+        "safe = [",
+        'safe = [\n    "we planted sunflowers and she watered them every morning",',
+    )
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "packs", *args, str(content)],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=PROJECT_ROOT,
+        )
+
+    stale = run("check")
+    assert stale.returncode == 1 and "stale sentence vectors" in stale.stderr
+    assert run("embed").returncode == 0
+    assert run("check").returncode == 0

@@ -1,0 +1,97 @@
+"""Risk decisions: look-alikes mask, negation softens disclosure and distress, never danger."""
+
+from __future__ import annotations
+
+from bot.domain.judgement import semantic_risk
+from bot.domain.model import RiskLevel, Strength
+from bot.domain.risk import RiskFinding, RiskLexicon, RiskRule, Scope, find_risks, strongest
+from tests.unit.domain.words import normaliser, pattern
+
+
+def _lexicon(**extra: object) -> RiskLexicon:
+    rules = (
+        RiskRule("die", RiskLevel.DANGER, Strength.SIGNPOST, (pattern("want ..2 die"),)),
+        RiskRule("abuse", RiskLevel.DISCLOSURE, Strength.SIGNPOST, (pattern("abus*"),)),
+        RiskRule("cope", RiskLevel.DISTRESS, Strength.SIGNPOST, (pattern("can not cope"),)),
+        RiskRule(
+            "late",
+            RiskLevel.DANGER,
+            Strength.SIGNPOST,
+            (pattern("not ..2 come ..1 back"),),
+            also=(pattern("night|midnight"),),
+            scope=Scope.TEXT,
+        ),
+    )
+    return RiskLexicon(
+        rules=rules,
+        lookalikes=(pattern("die ..2 laugh*"),),
+        negators=(pattern("no|not|never"),),
+        resolved=(pattern("turn* out"),),
+        fiction=(pattern("film|book"),),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _flag(text: str) -> RiskFinding | None:
+    return strongest(find_risks(normaliser("en").sentences(text), _lexicon()))
+
+
+def test_a_sure_rule_raises_a_signpost_at_its_level() -> None:
+    """The most urgent level wins."""
+    flag = _flag("I can't cope. He says he wants to die.")
+    assert flag is not None and (flag.level, flag.strength) == (
+        RiskLevel.DANGER,
+        Strength.SIGNPOST,
+    )
+
+
+def test_negation_softens_disclosure_but_never_danger() -> None:
+    """'no sign of abuse' is a note; 'doesn't want to die' is still danger."""
+    soft = _flag("no sign of abuse at all")
+    assert soft is not None and soft.strength is Strength.NOTE
+    danger = _flag("he says he doesnt want to die anymore")
+    assert danger is not None and danger.strength is Strength.SIGNPOST
+
+
+def test_a_resolved_concern_softens_and_fiction_softens_any_level() -> None:
+    """'it turned out' and a film both leave a note, not a signpost."""
+    resolved = _flag("I thought it was abuse but it turned out she fell")
+    assert resolved is not None and resolved.strength is Strength.NOTE
+    film = _flag("in the film the girl wants to die")
+    assert film is not None and (film.level, film.strength) == (RiskLevel.DANGER, Strength.NOTE)
+
+
+def test_look_alikes_mask_idioms() -> None:
+    """'dying of laughter' uses the words of a rule but raises nothing."""
+    assert _flag("we were dying of laughter") is None
+
+
+def test_also_patterns_can_need_the_whole_text() -> None:
+    """'not come back' needs a time cue somewhere in the text."""
+    assert _flag("he did not come back to the table") is None
+    flag = _flag("He did not come back. It is midnight.")
+    assert flag is not None and flag.level is RiskLevel.DANGER
+
+
+def test_semantic_net_raises_only_a_note_for_its_surest_sentence() -> None:
+    """Below the threshold nothing; above it, the most likely level as a note."""
+    low = {"danger": 0.5, "disclosure": 0.2, "distress": 0.1, "safe": 0.2}
+    high = {"danger": 0.1, "disclosure": 0.85, "distress": 0.0, "safe": 0.05}
+    assert semantic_risk([low], 0.8) is None
+    flag = semantic_risk([low, high], 0.8)
+    assert flag == RiskFinding(RiskLevel.DISCLOSURE, Strength.NOTE, "semantic")
+
+
+def test_strongest_prefers_any_sure_flag_at_the_most_urgent_level() -> None:
+    """A danger note beside a sure disclosure is a danger signpost."""
+    found = strongest(
+        [
+            RiskFinding(RiskLevel.DANGER, Strength.NOTE, "a"),
+            RiskFinding(RiskLevel.DISCLOSURE, Strength.SIGNPOST, "b"),
+        ]
+    )
+    assert found is not None and (found.level, found.strength) == (
+        RiskLevel.DANGER,
+        Strength.SIGNPOST,
+    )
+    assert strongest([]) is None
