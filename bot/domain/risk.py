@@ -74,17 +74,12 @@ def find_risks(sentences: Sequence[Sequence[Token]], lexicon: RiskLexicon) -> li
 
 
 def strongest(findings: Iterable[RiskFinding]) -> RiskFinding | None:
-    """Pick the flag to act on: the most urgent level, sure if any flag is sure."""
-    found = list(findings)
-    if not found:
-        return None
-    level = min((finding.level for finding in found), key=lambda level: level.urgency)
-    sure = [finding for finding in found if finding.strength is Strength.SIGNPOST]
-    if sure:
-        source = next((f.source for f in sure if f.level is level), sure[0].source)
-        return RiskFinding(level, Strength.SIGNPOST, source)
-    source = next(f.source for f in found if f.level is level)
-    return RiskFinding(level, Strength.NOTE, source)
+    """Pick the flag to act on: any sure flag first, then the most urgent level."""
+    found = sorted(
+        findings,
+        key=lambda f: (f.strength is not Strength.SIGNPOST, f.level.urgency),
+    )
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)

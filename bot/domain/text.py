@@ -58,10 +58,16 @@ class Normaliser:
         return [tokens for _piece, tokens in self.split(text)]
 
     def split(self, text: str) -> list[tuple[str, list[Token]]]:
-        """Return each sentence as written (for the sentence model) with its tokens."""
+        """Return each sentence for the sentence model (phone spellings spelt out) with its tokens."""
         pieces = (piece.strip() for piece in _SENTENCE_END.split(text))
         tokenised = ((piece, self._tokens(_prepare(piece))) for piece in pieces)
-        return [(piece, tokens) for piece, tokens in tokenised if tokens]
+        return [(self._spelt_out(piece), tokens) for piece, tokens in tokenised if tokens]
+
+    def _spelt_out(self, piece: str) -> str:
+        """Replace phone spellings ('q', 'isnt') in place, keeping everything else as written."""
+        if not self.replacements:
+            return piece
+        return _TOKEN.sub(lambda m: self.replacements.get(fold(m[0]), m[0]), piece)
 
     def words(self, text: str) -> list[str]:
         """Return the folded surface words after expansion; used for keywords and rules."""

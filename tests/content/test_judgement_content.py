@@ -69,7 +69,9 @@ def test_a_rule_that_misses_its_example_and_a_level_without_signposts_are_refuse
         encoding="utf-8",
     )
     assert any("no signpost rule for level 'distress'" in m for m in _messages(content))
-    rules.write_text(text.replace("examples = [", 'examples = ["nada que ver", ', 1), "utf-8")
+    first_rule = text.index("[[rule]]")
+    missed = text[first_rule:].replace("examples = [", 'examples = ["nada que ver", ', 1)
+    rules.write_text(text[:first_rule] + missed, encoding="utf-8")
     assert any("does not match its example 'nada que ver'" in m for m in _messages(content))
 
 

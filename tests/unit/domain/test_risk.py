@@ -82,16 +82,21 @@ def test_semantic_net_raises_only_a_note_for_its_surest_sentence() -> None:
     assert flag == RiskFinding(RiskLevel.DISCLOSURE, Strength.NOTE, "semantic")
 
 
-def test_strongest_prefers_any_sure_flag_at_the_most_urgent_level() -> None:
-    """A danger note beside a sure disclosure is a danger signpost."""
+def test_strongest_acts_on_a_sure_flag_at_its_own_level() -> None:
+    """A sure disclosure beside an unsure danger is the disclosure signpost; else most urgent."""
     found = strongest(
         [
             RiskFinding(RiskLevel.DANGER, Strength.NOTE, "a"),
             RiskFinding(RiskLevel.DISCLOSURE, Strength.SIGNPOST, "b"),
+            RiskFinding(RiskLevel.DISTRESS, Strength.SIGNPOST, "c"),
         ]
     )
-    assert found is not None and (found.level, found.strength) == (
-        RiskLevel.DANGER,
-        Strength.SIGNPOST,
+    assert found == RiskFinding(RiskLevel.DISCLOSURE, Strength.SIGNPOST, "b")
+    notes = strongest(
+        [
+            RiskFinding(RiskLevel.DISTRESS, Strength.NOTE, "a"),
+            RiskFinding(RiskLevel.DANGER, Strength.NOTE, "b"),
+        ]
     )
+    assert notes == RiskFinding(RiskLevel.DANGER, Strength.NOTE, "b")
     assert strongest([]) is None
