@@ -12,35 +12,51 @@ from bot.domain.text import Token
 
 SEMANTIC_SOURCE = "semantic"
 # A dimension must beat the prompt's by this much before the text overrides the prompt.
-DIMENSION_OVERRIDE_MARGIN = 1.5
+DIMENSION_OVERRIDE_MARGIN = 4.0
 TONE_THRESHOLD = 0.5
 NEGATION_REACH = 3
 CONTRAST_AFTER, CONTRAST_BEFORE = 1.5, 0.6
 INTENSIFIED = 1.5
 
 
+@dataclass(frozen=True)
+class NetThresholds:
+    """How sure the net must be: about the whole text, or (higher) about one sentence."""
+
+    text: float
+    sentence: float
+
+
 def semantic_risk(
-    sentence_probabilities: Sequence[Mapping[str, float]], threshold: float
+    text_probabilities: Mapping[str, float] | None,
+    sentence_probabilities: Sequence[Mapping[str, float]],
+    thresholds: NetThresholds,
 ) -> RiskFinding | None:
-    """Return an unsure flag for the sentence the net finds most likely to be a concern."""
+    """Return an unsure flag when the whole text, or one sentence alone, reads as a concern."""
+    readings = [(text_probabilities, thresholds.text)] if text_probabilities else []
+    readings += [(p, thresholds.sentence) for p in sentence_probabilities]
     best: tuple[float, RiskLevel] | None = None
-    for probabilities in sentence_probabilities:
+    for probabilities, threshold in readings:
         level = max(RiskLevel, key=lambda lvl: probabilities[lvl.value])
-        probability = probabilities[level.value]
-        if probability >= threshold and (best is None or probability > best[0]):
-            best = (probability, level)
+        lead = probabilities[level.value] - threshold
+        if lead >= 0 and (best is None or lead > best[0]):
+            best = (lead, level)
     return RiskFinding(best[1], Strength.NOTE, SEMANTIC_SOURCE) if best else None
 
 
 def dimension_scores(
-    tokens: Sequence[Token],
+    sentences: Sequence[Sequence[Token]],
     lexicon: Mapping[Dimension, Sequence[Pattern]],
     semantic: Mapping[str, float] | None,
     weight: float,
 ) -> dict[Dimension, float]:
     """Score each dimension: one point per lexicon phrase found, plus the net's probability."""
     return {
-        dimension: sum(1.0 for pattern in lexicon.get(dimension, ()) if pattern.found_in(tokens))
+        dimension: sum(
+            1.0
+            for pattern in lexicon.get(dimension, ())
+            if any(pattern.found_in(sentence) for sentence in sentences)
+        )
         + (weight * semantic[dimension.value] if semantic else 0.0)
         for dimension in Dimension
     }

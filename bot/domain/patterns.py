@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.domain.text import Token, fold
+from bot.domain.text import Sentence, Token, fold
 
 DEFAULT_GAP = 3
 MAX_GAP = 12
@@ -81,14 +81,10 @@ class Triggers:
 
 
 def sentence_keys(tokens: Sequence[Token]) -> frozenset[str]:
-    """Every form, stem and form prefix (as ``"pre*"``) of a sentence's tokens."""
-    keys: set[str] = set()
-    for token in tokens:
-        keys.update(token.forms)
-        keys.update(token.stems)
-        for form in token.forms:
-            keys.update(f"{form[:size]}*" for size in range(1, len(form) + 1))
-    return frozenset(keys)
+    """Every form, stem and form prefix (as ``"pre*"``) of some tokens, for trigger tests."""
+    if isinstance(tokens, Sentence):
+        return tokens.trigger_keys
+    return Sentence(tokens).trigger_keys
 
 
 @dataclass(frozen=True)

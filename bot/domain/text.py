@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 Stemmer = Callable[[str], str]
 Lemmatiser = Callable[[str], str]
@@ -41,6 +42,21 @@ class Token:
     stems: frozenset[str]
 
 
+class Sentence(list[Token]):
+    """A sentence's tokens, remembering the keys pattern triggers test (computed once)."""
+
+    @cached_property
+    def trigger_keys(self) -> frozenset[str]:
+        """Every form, stem and form prefix (as ``"pre*"``) of the tokens."""
+        keys: set[str] = set()
+        for token in self:
+            keys.update(token.forms)
+            keys.update(token.stems)
+            for form in token.forms:
+                keys.update(f"{form[:size]}*" for size in range(1, len(form) + 1))
+        return frozenset(keys)
+
+
 @dataclass(frozen=True)
 class Normaliser:
     """A locale's rules for turning phone-typed text into comparable tokens."""
@@ -53,12 +69,12 @@ class Normaliser:
     correct: Corrector = lambda _word: None
     _memo: dict[str, Token] = field(default_factory=dict, compare=False, repr=False)
 
-    def sentences(self, text: str) -> list[list[Token]]:
+    def sentences(self, text: str) -> list[Sentence]:
         """Split text into sentences of tokens, dropping sentences with no words."""
         return [tokens for _piece, tokens in self.split(text)]
 
-    def split(self, text: str) -> list[tuple[str, list[Token]]]:
-        """Return each sentence for the sentence model (phone spellings spelt out) with its tokens."""
+    def split(self, text: str) -> list[tuple[str, Sentence]]:
+        """Return each sentence for the sentence model (phone spellings spelt out), with tokens."""
         pieces = (piece.strip() for piece in _SENTENCE_END.split(text))
         tokenised = ((piece, self._tokens(_prepare(piece))) for piece in pieces)
         return [(self._spelt_out(piece), tokens) for piece, tokens in tokenised if tokens]
@@ -73,8 +89,10 @@ class Normaliser:
         """Return the folded surface words after expansion; used for keywords and rules."""
         return [token.surface for sentence in self.sentences(text) for token in sentence]
 
-    def _tokens(self, piece: str) -> list[Token]:
-        return [self._token(word) for raw in _TOKEN.findall(piece) for word in self._expand(raw)]
+    def _tokens(self, piece: str) -> Sentence:
+        return Sentence(
+            self._token(word) for raw in _TOKEN.findall(piece) for word in self._expand(raw)
+        )
 
     def _expand(self, raw: str) -> list[str]:
         """Undo repeated letters, contractions and common typos: 'isnt' -> 'is not'."""
@@ -118,8 +136,3 @@ class Normaliser:
 
 def _prepare(text: str) -> str:
     return unicodedata.normalize("NFC", text.casefold().translate(_APOSTROPHES))
-
-
-def flatten(sentences: Iterable[list[Token]]) -> list[Token]:
-    """Join sentences into one token list."""
-    return [token for sentence in sentences for token in sentence]

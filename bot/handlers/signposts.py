@@ -30,15 +30,18 @@ def signpost(t: Translator, level: RiskLevel, contacts: Contacts) -> str:
             "alone: please talk to your supervising social worker soon. If anyone is in "
             "immediate danger, call {emergency_number}."
         ).format(emergency_number=number)
-    parts = [body]
-    if contacts.helpline:
-        parts.append(
-            t.gettext("You can also contact: {helpline}").format(helpline=contacts.helpline)
-        )
+    parts = [body, *_helpline(t, contacts)]
     parts.append(
         t.gettext("This bot is not a reporting channel, so please use the contacts above.")
     )
     return "\n\n".join(parts)
+
+
+def _helpline(t: Translator, contacts: Contacts) -> list[str]:
+    """The agency's helpline line, when it has one."""
+    if not contacts.helpline:
+        return []
+    return [t.gettext("You can also contact: {helpline}").format(helpline=contacts.helpline)]
 
 
 def safeguarding_note(t: Translator, level: RiskLevel, contacts: Contacts) -> str:
@@ -60,8 +63,4 @@ def safeguarding_note(t: Translator, level: RiskLevel, contacts: Contacts) -> st
             "A note for you: if things feel too much, your supervising social worker is there "
             "to support you, not only the child."
         )
-    if contacts.helpline:
-        body += "\n" + t.gettext("You can also contact: {helpline}").format(
-            helpline=contacts.helpline
-        )
-    return body
+    return "\n".join([body, *_helpline(t, contacts)])

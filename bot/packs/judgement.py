@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.domain.judgement import ToneLexicon
@@ -142,14 +142,8 @@ def compile_locale(locale: str, raw: RawJudgement, report: Report) -> LocaleJudg
         )
         for dimension in Dimension
     }
-    normaliser = Normaliser(
-        replacements=base.replacements,
-        clitics=base.clitics,
-        lemmatise=base.lemmatise,
-        stem=base.stem,
-        known=base.known,
-        correct=corrector_for(_vocabulary(rules, compiler.forms)),
-    )
+    # A fresh memo: tokens built before the corrector existed must not be reused.
+    normaliser = replace(base, correct=corrector_for(_vocabulary(rules, compiler.forms)), _memo={})
     judgement = LocaleJudgement(
         locale=locale,
         normaliser=normaliser,

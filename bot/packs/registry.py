@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -99,8 +100,14 @@ class ContentRegistry:
 
     @classmethod
     def load(cls, root: Path, model: SentenceModel | None = None) -> ContentRegistry:
-        """Load, validate and index a content directory (raises ContentError)."""
-        return cls(load_raw_content(root), model)
+        """Load, validate and index a content directory (raises ContentError).
+
+        The default model's registry is shared per directory until a file in it changes:
+        building several Applications in one process compiles the rules once.
+        """
+        if model is not None:
+            return cls(load_raw_content(root), model)
+        return _load_shared(root.resolve(), _signature(root))
 
     def _build_facts(self, locale: str) -> dict[str, SuggestionFacts]:
         judgement = self.judgement[locale]
@@ -186,3 +193,17 @@ class ContentRegistry:
     def contacts(self, locale: str) -> Contacts:
         """Return the agency contacts for a locale."""
         return self._contacts[locale]
+
+
+def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name every file under ``root`` with its size and modification time."""
+    return tuple(
+        (str(path), stat.st_size, stat.st_mtime_ns)
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and (stat := path.stat())
+    )
+
+
+@lru_cache(maxsize=4)
+def _load_shared(root: Path, _signature: tuple[tuple[str, int, int], ...]) -> ContentRegistry:
+    return ContentRegistry(load_raw_content(root))

@@ -134,7 +134,8 @@ class ToneTable(_Strict):
 class SemanticTable(_Strict):
     """How much the sentence-model net's classifiers count; see docs/judgement-rules.md."""
 
-    risk_probability: float = Field(default=0.8, gt=0.25, lt=1)
+    risk_probability: float = Field(default=0.65, gt=0.25, lt=1)
+    sentence_probability: float = Field(default=0.95, gt=0.25, le=1)
     dimension_weight: float = Field(default=3.0, ge=0)
     tone_weight: float = Field(default=2.0, ge=0)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.domain.judgement import (
+    NetThresholds,
     choose_dimension,
     decide_tone,
     dimension_scores,
@@ -25,7 +26,7 @@ from bot.domain.model import (
 )
 from bot.domain.ranking import Reading, rank_suggestions
 from bot.domain.risk import RiskFinding, find_risks, strongest
-from bot.domain.text import Token, flatten
+from bot.domain.text import Token
 from bot.packs.registry import ContentRegistry
 from bot.packs.semantic import Vectors
 from bot.services.views import Assessment
@@ -60,13 +61,17 @@ class SuggestionEngine:
         whole = _mean_direction(vectors)
         rules = find_risks(sentences, judgement.risk)
         net = semantic_risk(
-            indexes.risk.probabilities(vectors), judgement.semantic.risk_probability
+            indexes.risk.probabilities(whole)[0] if len(whole) else None,
+            indexes.risk.probabilities(vectors),
+            NetThresholds(
+                judgement.semantic.risk_probability, judgement.semantic.sentence_probability
+            ),
         )
         risk = strongest([*rules, *([net] if net else [])])
         dimension_net = indexes.dimension.probabilities(whole)[0] if len(whole) else None
         tone_net = indexes.tone.probabilities(whole)[0] if len(whole) else None
         scores = dimension_scores(
-            flatten(sentences),
+            sentences,
             judgement.dimensions,
             dimension_net,
             judgement.semantic.dimension_weight,

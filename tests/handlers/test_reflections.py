@@ -62,11 +62,11 @@ async def test_telegram_reply_links_to_the_replied_prompt(chat: Chat) -> None:
 
 
 async def test_free_text_without_a_prompt_is_kept_and_answered(chat: Chat) -> None:
-    """Text with no open prompt is still stored, and ranked across every dimension."""
+    """Text with no open prompt is still stored, answered in the dimension the text is about."""
     await chat.onboard()
     await chat.send("Contact with her birth family went badly and she was upset after.")
     [row] = chat.reflections()
-    assert row.prompt_id is None and row.dimension is None
+    assert row.prompt_id is None and row.dimension == "family_membership"
     assert row.suggestion_id == "family_membership.s02"
 
 

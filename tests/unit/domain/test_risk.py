@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.judgement import semantic_risk
+from bot.domain.judgement import NetThresholds, semantic_risk
 from bot.domain.model import RiskLevel, Strength
 from bot.domain.risk import RiskFinding, RiskLexicon, RiskRule, Scope, find_risks, strongest
 from tests.unit.domain.words import normaliser, pattern
@@ -73,13 +73,19 @@ def test_also_patterns_can_need_the_whole_text() -> None:
     assert flag is not None and flag.level is RiskLevel.DANGER
 
 
-def test_semantic_net_raises_only_a_note_for_its_surest_sentence() -> None:
-    """Below the threshold nothing; above it, the most likely level as a note."""
+def test_semantic_net_raises_a_note_for_the_text_or_one_very_sure_sentence() -> None:
+    """The whole text needs the lower threshold; a single sentence the higher one."""
     low = {"danger": 0.5, "disclosure": 0.2, "distress": 0.1, "safe": 0.2}
-    high = {"danger": 0.1, "disclosure": 0.85, "distress": 0.0, "safe": 0.05}
-    assert semantic_risk([low], 0.8) is None
-    flag = semantic_risk([low, high], 0.8)
-    assert flag == RiskFinding(RiskLevel.DISCLOSURE, Strength.NOTE, "semantic")
+    sure = {"danger": 0.02, "disclosure": 0.96, "distress": 0.0, "safe": 0.02}
+    distress = {"danger": 0.1, "disclosure": 0.0, "distress": 0.7, "safe": 0.2}
+    thresholds = NetThresholds(text=0.65, sentence=0.95)
+    assert semantic_risk(low, [low, distress], thresholds) is None
+    assert semantic_risk(distress, [low], thresholds) == RiskFinding(
+        RiskLevel.DISTRESS, Strength.NOTE, "semantic"
+    )
+    assert semantic_risk(low, [low, sure], thresholds) == RiskFinding(
+        RiskLevel.DISCLOSURE, Strength.NOTE, "semantic"
+    )
 
 
 def test_strongest_acts_on_a_sure_flag_at_its_own_level() -> None:
