@@ -193,7 +193,7 @@ def _peak_rss(code: str) -> int:
 
 
 def bench_startup(settings: Settings) -> None:
-    """build_application (packs, catalogs, migrations, handlers) against a bare PTB build."""
+    """A cold process that builds the Application, and a warm rebuild, against bare PTB."""
 
     def bare() -> None:
         ApplicationBuilder().token("1:x").request(LocalBotApi()).build()
@@ -201,12 +201,35 @@ def bench_startup(settings: Settings) -> None:
     def full() -> None:
         build_application(settings, request=LocalBotApi()).bot_data.services.db.dispose()
 
+    cold = _process_seconds(
+        "from bot.app import build_application; from bot.config import Settings; "
+        "from bot.sandbox.api import LocalBotApi; "
+        f"build_application(Settings(database_url={settings.database_url!r}, _env_file=None), "
+        "request=LocalBotApi()).bot_data.services.db.dispose()"
+    )
     report(
-        "startup: build_application",
+        "startup: cold process + build_application",
+        cold,
+        "import telegram.ext",
+        _process_seconds("import telegram.ext"),
+        unit="s",
+    )
+    report(
+        "startup: warm rebuild (content already loaded)",
         per_call(full, repeat=3, number=3),
         "bare ApplicationBuilder",
         per_call(bare, repeat=3, number=3),
     )
+
+
+def _process_seconds(code: str, runs: int = 3) -> float:
+    """Median wall time of a fresh interpreter running ``code``."""
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
 
 
 async def bench_round_trip(settings: Settings) -> None:

@@ -10,7 +10,7 @@ from bot.domain.judgement import ToneLexicon
 from bot.domain.model import Dimension, RiskLevel, Strength, Tone
 from bot.domain.patterns import Pattern, PatternError, WordForms, compile_pattern
 from bot.domain.risk import RiskLexicon, RiskRule, find_risks, strongest
-from bot.domain.text import Normaliser, fold
+from bot.domain.text import Normaliser, fold, tokenise
 from bot.packs.language import corrector_for, known_word_for, lemmatiser_for, stemmer_for
 from bot.packs.lines import LineIndex
 from bot.packs.schema import ExemplarsFile, LanguageFile, RiskRulesFile, SemanticTable
@@ -179,11 +179,11 @@ def _check_rules(judgement: LocaleJudgement, raw: RawJudgement, report: Report) 
     """Every rule must fire on each of its own examples; every level needs a sure rule."""
     ok = True
     where = raw.rules_source
-    for i, item in enumerate(raw.rules.rule):
+    for i, (item, rule) in enumerate(zip(raw.rules.rule, judgement.risk.rules, strict=True)):
+        # The rule alone, with the locale's look-alikes and cues: what it would fire on.
+        alone = replace(judgement.risk, rules=(rule,))
         for example in item.examples:
-            sentences = judgement.normaliser.sentences(example)
-            fired = {f.source for f in find_risks(sentences, judgement.risk)}
-            if item.id not in fired:
+            if not find_risks(judgement.normaliser.sentences(example), alone):
                 ok = False
                 report(
                     where.path,
@@ -253,7 +253,7 @@ def _check_exemplars(judgement: LocaleJudgement, raw: RawJudgement, report: Repo
                     f"{table}.{label}: needs at least {minimum} exemplars, has {len(texts)}",
                 )
             for text in texts:
-                if not judgement.normaliser.words(text):
+                if not tokenise(text):
                     ok = False
                     report(
                         where.path,
