@@ -13,11 +13,12 @@ from bot.config import Settings
 from bot.context import BotContext, BotData, Services
 from bot.handlers import texts
 from bot.handlers.errors import on_error
-from bot.i18n import DEFAULT_LOCALE, Catalogs
-from bot.packs.registry import ContentRegistry
+from bot.i18n import DEFAULT_LOCALE
+from bot.packs.validate import load_validated
 from bot.ports import Clock, SystemClock
 from bot.scheduling.jobs import plan_sweep
 from bot.scheduling.notifier import TelegramPromptNotifier
+from bot.services.arrivals import ArrivalService
 from bot.services.assess import SuggestionEngine
 from bot.services.carers import CarerService
 from bot.services.inbox import InboxService
@@ -37,8 +38,8 @@ def build_application(
 ) -> BotApplication:
     """Load content, migrate the database, wire services and register handlers."""
     clock = clock or SystemClock()
-    content = ContentRegistry.load(settings.content_dir)  # refuses to start on invalid packs
-    catalogs = Catalogs.load(settings.locales_dir).restricted_to(content.locales)
+    # Refuses to start on invalid packs, contacts or catalogs, listing every problem at once.
+    content, catalogs = load_validated(settings.content_dir, settings.locales_dir)
     db = Database(make_engine(settings.database_url))
     upgrade(db.engine)
     token = settings.bot_token.get_secret_value() if settings.bot_token else SANDBOX_TOKEN
@@ -62,16 +63,18 @@ def build_application(
         content=content,
         catalogs=catalogs,
         engine=engine,
+        arrivals=ArrivalService(db, clock),
         carers=CarerService(db, clock, catalogs),
         prompts=PromptService(
             db, content, clock, TelegramPromptNotifier(app.bot, catalogs, content)
         ),
         inbox=InboxService(db, clock, reflections),
         reflections=reflections,
-        journal=JournalService(db, content, clock),
+        journal=JournalService(db, content, clock, retention_days=settings.retention_days),
     )
     app.bot_data.dev_chat_id = settings.dev_chat_id
     app.bot_data.sweep_interval = settings.sweep_interval_seconds
+    app.bot_data.retention_days = settings.retention_days
     handlers.register(app)
     app.add_error_handler(on_error)
     return app

@@ -14,12 +14,25 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.domain.model import AgeBand, Dimension, Role
 
 SANDBOX_DATABASE_URL = "sqlite:///sandbox.db"
+# my_chat_member tells the gate that a carer blocked the bot, or that it was added to a group.
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member", "channel_post"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments and run one subcommand; return the exit code."""
+    from bot.packs.loader import ContentError
+
     args = _parser().parse_args(argv)
-    return int(args.handler(args))
+    try:
+        return int(args.handler(args))
+    except ContentError as error:  # bad content or catalogs: a list to fix, not a traceback
+        print(*error.issues, sep="\n", file=sys.stderr)
+        print(
+            f"the bot did not start: {len(error.issues)} problem(s) in its content or "
+            "catalogs; fix them, then check with: python -m bot packs check",
+            file=sys.stderr,
+        )
+        return 2
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,8 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     chat.set_defaults(handler=_chat)
     packs = commands.add_parser("packs", help="content pack tools")
     packs_commands = packs.add_subparsers(required=True, metavar="ACTION")
-    check = packs_commands.add_parser("check", help="validate content packs")
+    check = packs_commands.add_parser("check", help="validate content packs and catalogs")
     check.add_argument("directory", nargs="?", type=Path, default=None)
+    check.add_argument("--locales", type=Path, default=None, help="catalogs (LOCALES_DIR)")
     check.set_defaults(handler=_packs_check)
     embed = packs_commands.add_parser(
         "embed", help="refresh the sentence-model vectors cached beside the content"
@@ -67,27 +81,50 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx logs request URLs, and Bot API URLs contain the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    """Log at LOG_LEVEL through the redacting handler, with the token as a secret."""
+    from bot.logs import configure_logging
+
+    token = settings.bot_token.get_secret_value() if settings.bot_token else ""
+    configure_logging(settings.log_level, secrets=[token] if token else [])
+    if settings.log_level != "DEBUG":
+        # One line per long poll is noise; the URLs are redacted either way.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def _run(_args: argparse.Namespace) -> int:
+    from telegram import Bot
+    from telegram.error import InvalidToken, TelegramError
+
     from bot.app import build_application
 
     settings = Settings()
-    if settings.bot_token is None:
+    token = settings.bot_token.get_secret_value() if settings.bot_token else ""
+    if not token:
         print(
             "BOT_TOKEN is not set. To try the bot without Telegram: python -m bot chat",
             file=sys.stderr,
         )
         return 2
     _configure_logging(settings)
-    build_application(settings).run_polling(
-        allowed_updates=["message", "edited_message", "callback_query"]
-    )
+
+    async def check_token() -> None:
+        # Ask once ourselves: PTB's start-up retry loop logs a rejected token with a traceback.
+        async with Bot(token, base_url=settings.api_base_url, base_file_url=settings.api_file_url):
+            pass
+
+    try:
+        app = build_application(settings)  # refuses invalid content before touching Telegram
+        asyncio.run(check_token())
+        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    except InvalidToken:
+        print(
+            "Telegram rejected BOT_TOKEN (HTTP 401/404): check the token with @BotFather",
+            file=sys.stderr,
+        )
+        return 2
+    except TelegramError as error:  # its message may quote the token or a URL holding it
+        print(f"could not start: the Bot API answered {type(error).__name__}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -98,7 +135,10 @@ def _chat(args: argparse.Namespace) -> int:
     if "database_url" not in settings.model_fields_set:
         # Keep pretend conversations out of the database a real deployment would use.
         settings = settings.model_copy(update={"database_url": SANDBOX_DATABASE_URL})
-    logging.basicConfig(level=logging.WARNING)
+    if "log_level" not in settings.model_fields_set:
+        # INFO lines would interleave with the conversation on this terminal.
+        settings = settings.model_copy(update={"log_level": "WARNING"})
+    _configure_logging(settings)
 
     async def session() -> None:
         lines: asyncio.Queue[str | None] = asyncio.Queue()
@@ -110,17 +150,18 @@ def _chat(args: argparse.Namespace) -> int:
 
 
 def _packs_check(args: argparse.Namespace) -> int:
-    from bot.packs.loader import ContentError
     from bot.packs.registry import ContentRegistry
+    from bot.packs.validate import validate_everything
 
-    directory = args.directory or Settings().content_dir
-    try:
-        registry = ContentRegistry.load(directory)
-    except ContentError as error:
-        for issue in error.issues:
-            print(issue, file=sys.stderr)
-        print(f"{len(error.issues)} problem(s) found in {directory}", file=sys.stderr)
+    settings = Settings()
+    directory = args.directory or settings.content_dir
+    locales = args.locales or settings.locales_dir
+    issues = validate_everything(directory, locales)
+    if issues:
+        print(*issues, sep="\n", file=sys.stderr)
+        print(f"{len(issues)} problem(s) found in {directory} and {locales}", file=sys.stderr)
         return 1
+    registry = ContentRegistry.load(directory)  # cached: validation has just loaded it
     prompts = sum(len(group) for group in registry.prompts.values())
     suggestions = sum(len(group) for group in registry.suggestions.values())
     rules = sum(len(j.risk.rules) for j in registry.judgement.values())

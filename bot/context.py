@@ -9,6 +9,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.i18n import Catalogs, Translator
 from bot.packs.registry import ContentRegistry
+from bot.services.arrivals import ArrivalService
 from bot.services.assess import SuggestionEngine
 from bot.services.carers import CarerService
 from bot.services.inbox import InboxService
@@ -26,6 +27,7 @@ class Services:
     content: ContentRegistry
     catalogs: Catalogs
     engine: SuggestionEngine
+    arrivals: ArrivalService
     carers: CarerService
     prompts: PromptService
     inbox: InboxService
@@ -39,6 +41,7 @@ class BotData:
     services: Services
     dev_chat_id: int | None = None
     sweep_interval: float = 30.0
+    retention_days: int = 365
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

@@ -43,6 +43,18 @@ class EmptyReflectionError(DomainError):
     key = "empty_reflection"
 
 
+class ControlCharactersError(DomainError):
+    """The text holds control characters (such as NUL) that no keyboard types."""
+
+    key = "control_characters"
+
+
+class ButtonExpiredError(DomainError):
+    """A button's data is unreadable, forged or from an older version of the bot."""
+
+    key = "button_expired"
+
+
 class TooLateTodayError(DomainError):
     """A 'later today' snooze would land in the night."""
 

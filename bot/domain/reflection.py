@@ -1,17 +1,82 @@
-"""What counts as a reflection the bot will keep."""
+"""What counts as text the bot will keep, and Telegram's own length rule."""
 
 from __future__ import annotations
 
-from bot.domain.errors import EmptyReflectionError, ReflectionTooLongError
+import unicodedata
 
-MAX_REFLECTION_LENGTH = 2000
+from bot.domain.errors import (
+    ControlCharactersError,
+    EmptyReflectionError,
+    ReflectionTooLongError,
+)
+
+# Two full Telegram messages: a long paste arrives split in two and is stitched back.
+MAX_REFLECTION_LENGTH = 8192
+TELEGRAM_MESSAGE_LIMIT = 4096  # UTF-16 code units, as Telegram counts them
+_ALLOWED_CONTROLS = frozenset("\n\t")
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
+
+
+def clean_text(text: str) -> str:
+    """Return typed text ready to use, or raise: control characters and blank text are refused."""
+    normalised = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if any(_is_forbidden_control(ch) for ch in normalised):
+        raise ControlCharactersError()
+    if not has_visible_text(normalised):
+        raise EmptyReflectionError()
+    return _strip_invisible_edges(normalised)
 
 
 def clean_reflection(text: str) -> str:
-    """Return the text to store, or raise: nothing is ever half-saved or silently cut."""
-    cleaned = text.strip()
-    if not cleaned:
-        raise EmptyReflectionError()
+    """Return the reflection to store, or raise: nothing is ever half-saved or silently cut."""
+    cleaned = clean_text(text)
     if len(cleaned) > MAX_REFLECTION_LENGTH:
         raise ReflectionTooLongError(len(cleaned), MAX_REFLECTION_LENGTH)
     return cleaned
+
+
+def has_visible_text(text: str) -> bool:
+    """Say whether anything but spaces, zero-width and combining marks is left."""
+    return any(
+        not ch.isspace() and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES for ch in text
+    )
+
+
+def _is_forbidden_control(ch: str) -> bool:
+    """NUL and other C0/C1 controls corrupt storage and display; tabs and newlines are text."""
+    return unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS
+
+
+def _strip_invisible_edges(text: str) -> str:
+    """Trim whitespace and zero-width characters at both ends, keeping those inside emoji."""
+    start, end = 0, len(text)
+    while start < end and _is_edge_filler(text[start]):
+        start += 1
+    while end > start and _is_edge_filler(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
+def _is_edge_filler(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch) == "Cf"
+
+
+def utf16_length(text: str) -> int:
+    """Count the UTF-16 code units Telegram measures message length in."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def cut_utf16(text: str, limit: int, ellipsis: str = "…") -> str:
+    """Shorten text to at most ``limit`` UTF-16 units, never splitting a character."""
+    if utf16_length(text) <= limit:
+        return text
+    budget = limit - utf16_length(ellipsis)
+    kept: list[str] = []
+    used = 0
+    for ch in text:
+        size = 2 if ord(ch) > 0xFFFF else 1
+        if used + size > budget:
+            break
+        kept.append(ch)
+        used += size
+    return "".join(kept).rstrip() + ellipsis

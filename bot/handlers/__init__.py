@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from bot.handlers import common, journal, onboarding, privacy, prompts, reflections
+from bot.handlers import (
+    buttons,
+    common,
+    gate,
+    journal,
+    onboarding,
+    privacy,
+    prompts,
+    reflections,
+)
 
 
 def register(app: Application) -> None:
-    """Register every journey in group 0; order matters: commands before free text."""
+    """Register the gate first, then every journey in group 0; commands before free text."""
+    gate.register(app)  # group -1: private chats only, duplicates dropped, before any journey
     reflections.register_edits(app)  # first: an edited "/start" must not run /start again
     common.register(app)
     onboarding.register(app)
     prompts.register(app)
     journal.register(app)
     privacy.register(app)
+    buttons.register(app)
     reflections.register(app)  # last: its text handler would otherwise swallow answers

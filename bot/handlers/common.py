@@ -92,7 +92,7 @@ async def start(update: Update, context: BotContext) -> None:
 async def show_help(update: Update, context: BotContext) -> None:
     """List the commands."""
     t = await translator_for(update, context)
-    await message(update).reply_text(texts.help_text(t))
+    await message(update).reply_text(texts.help_text(t, context.bot_data.retention_days))
 
 
 async def choose_language(update: Update, context: BotContext) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
 from bot.domain.errors import DomainError
 from bot.handlers import keyboards, texts
+from bot.handlers.callbacks import JournalTap
 from bot.handlers.common import edit, message, reply_error, user_id
 
 
@@ -25,14 +26,12 @@ async def show_journal(update: Update, context: BotContext) -> None:
     )
 
 
-async def turn_page(update: Update, context: BotContext) -> None:
+async def turn_page(update: Update, context: BotContext, button: JournalTap) -> None:
     """Show an older or newer page in place."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     try:
-        page = await context.services.journal.page(
-            user_id(update), int(keyboards.decode(query.data).arg)
-        )
+        page = await context.services.journal.page(user_id(update), button.page)
     except DomainError as error:
         await reply_error(update, context, error)
         return
@@ -48,4 +47,3 @@ async def turn_page(update: Update, context: BotContext) -> None:
 def register(app: Application) -> None:
     """Add the journal handlers."""
     app.add_handler(CommandHandler("journal", show_journal))
-    app.add_handler(CallbackQueryHandler(turn_page, pattern=r"^journal:page:\d+$"))

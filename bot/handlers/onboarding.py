@@ -7,14 +7,17 @@ lives in memory: a restart or another worker process can take the next tap.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.context import BotContext
 from bot.domain.errors import DomainError
 from bot.domain.model import AgeBand, Role
+from bot.domain.pending import AwaitingSetting, Flow, SettingField
 from bot.handlers import keyboards, texts
+from bot.handlers.callbacks import TYPED, ConfigTap
 from bot.handlers.common import clear_buttons, edit, message, reply_error, user_id
 from bot.i18n import Translator
 from bot.services.carers import CarerService
@@ -31,23 +34,39 @@ NEXT_STEP = {
 Rendered = tuple[str, InlineKeyboardMarkup | None]
 
 
-_STEPS: dict[str, Callable[[Translator, str, CarerView, tuple[str, ...]], Rendered]] = {
-    "language": lambda t, flow, view, locales: (
+@dataclass(frozen=True)
+class Offer:
+    """What the deployment offers every carer: its languages and its retention period."""
+
+    locales: tuple[str, ...]
+    retention_days: int
+
+    @classmethod
+    def of(cls, context: BotContext) -> Offer:
+        """Read the deployment's offer from the application."""
+        return cls(context.services.catalogs.locales, context.bot_data.retention_days)
+
+
+_STEPS: dict[str, Callable[[Translator, Flow, CarerView, Offer], Rendered]] = {
+    "language": lambda t, flow, view, offer: (
         texts.language_prompt(t),
-        keyboards.languages(flow, locales),
+        keyboards.languages(flow, offer.locales),
     ),
-    "role": lambda t, flow, view, locales: (texts.ask_role(t), keyboards.roles(t, flow)),
-    "ages": lambda t, flow, view, locales: (texts.ask_age_band(t), keyboards.age_bands(t, flow)),
-    "days": lambda t, flow, view, locales: (
+    "role": lambda t, flow, view, offer: (texts.ask_role(t), keyboards.roles(t, flow)),
+    "ages": lambda t, flow, view, offer: (texts.ask_age_band(t), keyboards.age_bands(t, flow)),
+    "days": lambda t, flow, view, offer: (
         texts.ask_days(t, view),
         keyboards.weekdays(t, flow, view),
     ),
-    "time": lambda t, flow, view, locales: (texts.ask_time(t), keyboards.times(t, flow)),
-    "timezone": lambda t, flow, view, locales: (
+    "time": lambda t, flow, view, offer: (texts.ask_time(t), keyboards.times(t, flow)),
+    "timezone": lambda t, flow, view, offer: (
         texts.ask_timezone(t),
         keyboards.timezones(t, flow),
     ),
-    "privacy": lambda t, flow, view, locales: (texts.privacy_notice(t), keyboards.privacy(t)),
+    "privacy": lambda t, flow, view, offer: (
+        texts.privacy_notice(t, offer.retention_days),
+        keyboards.privacy(t),
+    ),
 }
 
 _SAVERS: dict[str, Callable[[CarerService, int, str], Awaitable[CarerView]]] = {
@@ -61,76 +80,67 @@ _SAVERS: dict[str, Callable[[CarerService, int, str], Awaitable[CarerView]]] = {
 }
 
 
-def render_step(
-    t: Translator, step: str, flow: str, view: CarerView, locales: tuple[str, ...]
-) -> Rendered:
+def render_step(t: Translator, step: str, flow: Flow, view: CarerView, offer: Offer) -> Rendered:
     """Return the question and buttons of one step, or the settings summary."""
     build = _STEPS.get(step)
     if build is None:
         return texts.settings_summary(t, view), keyboards.settings_menu(t)
-    return build(t, flow, view, locales)
+    return build(t, flow, view, offer)
 
 
-def after(
-    step: str, flow: str, view: CarerView, t: Translator, locales: tuple[str, ...]
-) -> Rendered:
+def after(step: str, flow: Flow, view: CarerView, t: Translator, offer: Offer) -> Rendered:
     """Render what follows an answered step: the next question, or the settings summary."""
     if flow == keyboards.ONBOARDING and not view.onboarded:
-        return render_step(t, NEXT_STEP.get(step, "summary"), flow, view, locales)
-    return render_step(t, "summary", flow, view, locales)
+        return render_step(t, NEXT_STEP.get(step, "summary"), flow, view, offer)
+    return render_step(t, "summary", flow, view, offer)
 
 
-async def apply_choice(
-    update: Update, context: BotContext, action: str, arg: str, flow: str
-) -> Rendered | None:
-    """Save one tapped answer and return what to show next (None: nothing changes)."""
+_STEP_OF_ACTION = {
+    "lang": "language",
+    "role": "role",
+    "age": "ages",
+    "day": "days",
+    "days": "days",
+    "time": "time",
+    "tz": "timezone",
+}
+
+
+async def apply_choice(update: Update, context: BotContext, tap: ConfigTap) -> Rendered:
+    """Save one tapped answer and return what to show next."""
     carers = context.services.carers
     uid = user_id(update)
-    locales = context.services.catalogs.locales
-    step = {
-        "lang": "language",
-        "role": "role",
-        "age": "ages",
-        "day": "days",
-        "days": "days",
-        "time": "time",
-        "tz": "timezone",
-        "ask": arg,
-    }.get(action)
-    if step is None:
-        return None
-    if action == "ask":
+    offer = Offer.of(context)
+    if tap.action == "ask":
         view = await carers.require(uid)
-        return render_step(context.t(view.locale), step, flow, view, locales)
-    if arg == "type":
-        view = await carers.await_input(uid, f"{step}:{flow}")
+        return render_step(context.t(view.locale), tap.value, tap.flow, view, offer)
+    step = _STEP_OF_ACTION[tap.action]
+    if tap.value == TYPED:
+        field: SettingField = "time" if tap.action == "time" else "timezone"
+        view = await carers.await_input(uid, AwaitingSetting(field, tap.flow))
         t = context.t(view.locale)
-        return (texts.ask_typed_time(t) if step == "time" else texts.ask_typed_timezone(t)), None
-    view = await _SAVERS[action](carers, uid, arg)
+        return (texts.ask_typed_time(t) if field == "time" else texts.ask_typed_timezone(t)), None
+    view = await _SAVERS[tap.action](carers, uid, tap.value)
     t = context.t(view.locale)
-    if action == "day":
-        return render_step(t, "days", flow, view, locales)
-    return after(step, flow, view, t, locales)
+    if tap.action == "day":
+        return render_step(t, "days", tap.flow, view, offer)
+    return after(step, tap.flow, view, t, offer)
 
 
-async def tap(update: Update, context: BotContext) -> None:
+async def tap(update: Update, context: BotContext, button: ConfigTap) -> None:
     """Handle any onboarding or settings button."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    callback = keyboards.decode(query.data)
-    flow = callback.feature.removeprefix("cfg")
+    assert query is not None
     try:
-        if callback.action == "privacy":
+        if button.action == "privacy":
             await finish(update, context)
             return
-        rendered = await apply_choice(update, context, callback.action, callback.arg, flow)
+        text, markup = await apply_choice(update, context, button)
     except DomainError as error:
         await reply_error(update, context, error)
         return
     await query.answer()
-    if rendered is not None:
-        text, markup = rendered
-        await edit(query, text, reply_markup=markup)
+    await edit(query, text, reply_markup=markup)
 
 
 async def finish(update: Update, context: BotContext) -> None:
@@ -170,7 +180,7 @@ async def share_location(update: Update, context: BotContext) -> None:
         return
     t = context.t(view.locale)
     flow = keyboards.SETTINGS if view.onboarded else keyboards.ONBOARDING
-    text, markup = after("timezone", flow, view, t, context.services.catalogs.locales)
+    text, markup = after("timezone", flow, view, t, Offer.of(context))
     await message(update).reply_text(text, reply_markup=markup)
 
 
@@ -196,7 +206,6 @@ async def _set_paused(update: Update, context: BotContext, *, paused: bool) -> N
 
 def register(app: Application) -> None:
     """Add the onboarding and settings handlers."""
-    app.add_handler(CallbackQueryHandler(tap, pattern=r"^cfg(ob|set):"))
     app.add_handler(CommandHandler("settings", show_settings))
     app.add_handler(CommandHandler("pause", pause))
     app.add_handler(CommandHandler("resume", resume))

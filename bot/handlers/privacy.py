@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from telegram import InputFile, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
 from bot.domain.errors import DomainError
 from bot.handlers import keyboards, texts
+from bot.handlers.callbacks import ForgetTap
 from bot.handlers.common import edit, message, reply_error, translator_for, user_id
 
 
@@ -36,13 +37,13 @@ async def ask_to_forget(update: Update, context: BotContext) -> None:
     )
 
 
-async def confirm_forget(update: Update, context: BotContext) -> None:
+async def confirm_forget(update: Update, context: BotContext, button: ForgetTap) -> None:
     """Delete everything, or nothing, as the carer chose."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     t = await translator_for(update, context)
     await query.answer()
-    if keyboards.decode(query.data).action != "confirm":
+    if not button.confirm:
         await edit(query, texts.forget_cancelled(t))
         return
     locale = await context.services.journal.forget(user_id(update))
@@ -53,4 +54,3 @@ def register(app: Application) -> None:
     """Add the export and forget handlers."""
     app.add_handler(CommandHandler("export", export))
     app.add_handler(CommandHandler("forget", ask_to_forget))
-    app.add_handler(CallbackQueryHandler(confirm_forget, pattern=r"^forget:(confirm|cancel)$"))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
 from bot.domain.errors import DomainError
-from bot.handlers import keyboards, texts
+from bot.handlers import texts
+from bot.handlers.callbacks import PromptTap
 from bot.handlers.common import clear_buttons, message, reply_error, user_id
 
 
@@ -19,21 +20,20 @@ async def prompt_now(update: Update, context: BotContext) -> None:
         await reply_error(update, context, error)
 
 
-async def act_on_prompt(update: Update, context: BotContext) -> None:
+async def act_on_prompt(update: Update, context: BotContext, button: PromptTap) -> None:
     """Answer, snooze or skip the prompt whose button was tapped."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    callback = keyboards.decode(query.data)
+    assert query is not None
     prompts = context.services.prompts
-    uid, delivery_id = user_id(update), int(callback.arg)
+    uid, delivery_id = user_id(update), button.delivery_id
     try:
-        if callback.action == "answer":
+        if button.action == "answer":
             view, prompt = await prompts.begin_answer(uid, delivery_id)
             t = context.t(view.locale)
             reply = texts.answer_invitation(t, prompt.texts[t.locale] if prompt else None)
-        elif callback.action in ("later", "tomorrow"):
+        elif button.action in ("later", "tomorrow"):
             outcome = await prompts.snooze(
-                uid, delivery_id, "later" if callback.action == "later" else "tomorrow"
+                uid, delivery_id, "later" if button.action == "later" else "tomorrow"
             )
             t = context.t(outcome.carer.locale)
             reply = texts.snoozed(t, t.datetime(outcome.due_at, outcome.carer.timezone or "UTC"))
@@ -52,6 +52,3 @@ async def act_on_prompt(update: Update, context: BotContext) -> None:
 def register(app: Application) -> None:
     """Add the prompt handlers."""
     app.add_handler(CommandHandler("prompt", prompt_now))
-    app.add_handler(
-        CallbackQueryHandler(act_on_prompt, pattern=r"^prompt:(answer|later|tomorrow|skip):\d+$")
-    )

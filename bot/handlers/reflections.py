@@ -9,10 +9,10 @@ from bot.context import BotContext
 from bot.domain.errors import DomainError
 from bot.handlers import texts
 from bot.handlers.common import message, reply_error, translator_for, user_id
-from bot.handlers.onboarding import after
-from bot.handlers.signposts import safeguarding_note, signpost
+from bot.handlers.onboarding import Offer, after
 from bot.services.inbox import SettingAnswered, SettingRejected
 from bot.services.reflections import IncomingText
+from bot.services.views import RevisionOutcome
 
 NOT_TEXT = (
     filters.VOICE
@@ -48,10 +48,11 @@ async def receive_text(update: Update, context: BotContext) -> None:
         await msg.reply_text(texts.domain_error(t, result.error))
         return
     if isinstance(result, SettingAnswered):
-        text, markup = after(
-            result.field, result.flow, result.carer, t, context.services.catalogs.locales
-        )
+        text, markup = after(result.field, result.flow, result.carer, t, Offer.of(context))
         await msg.reply_text(text, reply_markup=markup)
+        return
+    if isinstance(result, RevisionOutcome):
+        await msg.reply_text(texts.revision_reply(t, result))
         return
     await msg.reply_text(texts.reflection_reply(t, result.assessment))
 
@@ -70,16 +71,7 @@ async def revise_text(update: Update, context: BotContext) -> None:
         return
     if outcome is None:
         return
-    t = context.t(outcome.carer.locale)
-    if outcome.risk:
-        reply = signpost(t, outcome.risk, outcome.contacts)
-    elif outcome.note:
-        reply = f"{texts.reflection_updated(t)}\n\n" + safeguarding_note(
-            t, outcome.note, outcome.contacts
-        )
-    else:
-        reply = texts.reflection_updated(t)
-    await msg.reply_text(reply)
+    await msg.reply_text(texts.revision_reply(context.t(outcome.carer.locale), outcome))
 
 
 async def refuse_non_text(update: Update, context: BotContext) -> None:

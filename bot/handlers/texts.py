@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from bot.domain.errors import DomainError, ReflectionTooLongError
 from bot.domain.model import AgeBand, Dimension, Role
+from bot.domain.reflection import TELEGRAM_MESSAGE_LIMIT, cut_utf16, utf16_length
 from bot.handlers.signposts import safeguarding_note, signpost
 from bot.i18n import Translator
 from bot.packs.registry import ContentRegistry
-from bot.services.views import Assessment, CarerView, JournalPage
+from bot.services.views import Assessment, CarerView, JournalPage, RevisionOutcome
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}  # each language in its own name
 
@@ -84,9 +85,9 @@ def ask_typed_timezone(t: Translator) -> str:
     return t.gettext("Send your timezone name, for example Europe/London or America/Bogota.")
 
 
-def privacy_notice(t: Translator) -> str:
-    """Explain, once, what the bot is and is not, and what it keeps."""
-    return t.gettext(
+def privacy_notice(t: Translator, retention_days: int) -> str:
+    """Explain, once, what the bot is and is not, what it keeps and for how long."""
+    notice = t.gettext(
         "Before we start: this is a private space for your own reflection. It is not the "
         "official log or diary your agency asks you to keep, and it is not a way to report "
         "concerns, so please keep using your agency's routes for those. Please don't name "
@@ -95,6 +96,16 @@ def privacy_notice(t: Translator) -> str:
         "you can read them back with /journal. /export sends you a file with all of it, and "
         "/forget deletes all of it at any time. /pause stops prompts."
     )
+    return f"{notice} {retention(t, retention_days)}"
+
+
+def retention(t: Translator, days: int) -> str:
+    """State the retention policy."""
+    return t.ngettext(
+        "Reflections and prompts are deleted automatically {days} day after they were written.",
+        "Reflections and prompts are deleted automatically {days} days after they were written.",
+        days,
+    ).format(days=days)
 
 
 def onboarding_done(t: Translator, view: CarerView, content: ContentRegistry) -> str:
@@ -203,6 +214,41 @@ def reflection_updated(t: Translator) -> str:
     return t.gettext("Updated in your /journal.")
 
 
+def reflection_continued(t: Translator) -> str:
+    """Confirm that the tail of a long paste joined the reflection it belongs to."""
+    return t.gettext(
+        "Telegram sent your long message in two parts; I've put them back together as one "
+        "reflection in your /journal."
+    )
+
+
+def revision_reply(t: Translator, outcome: RevisionOutcome) -> str:
+    """Confirm an edit or a joined paste; the fixed signpost or note if it now calls for one."""
+    if outcome.risk:
+        return signpost(t, outcome.risk, outcome.contacts)
+    confirmation = reflection_continued(t) if outcome.continued else reflection_updated(t)
+    if outcome.note:
+        return f"{confirmation}\n\n" + safeguarding_note(t, outcome.note, outcome.contacts)
+    return confirmation
+
+
+def private_only(t: Translator) -> str:
+    """Tell a group or channel, once, that the bot works in private chats only."""
+    return t.gettext(
+        "I only work in private chats, because reflections are private. Please message me "
+        "directly. Nothing from this chat has been read or stored, and I'm leaving it now."
+    )
+
+
+def prompts_stopped_unreachable(t: Translator, since: str) -> str:
+    """Tell a returning carer why prompts stopped while Telegram could not reach them."""
+    return t.gettext(
+        "Welcome back. Your prompts stopped on {since} because Telegram could not deliver "
+        "them (the bot may have been blocked). Your journal is kept. Send /resume to restart "
+        "prompts."
+    ).format(since=since)
+
+
 def non_text(t: Translator) -> str:
     """Reply to voice notes, photos, stickers and files."""
     return t.gettext(
@@ -229,6 +275,11 @@ def domain_error(t: Translator, error: DomainError) -> str:
         ),
         "no_days": t.gettext("Please keep at least one day; use /pause to stop prompts."),
         "empty_reflection": t.gettext("That message was empty, so there was nothing to save."),
+        "control_characters": t.gettext(
+            "That message contains hidden control characters, so I couldn't save it. Please "
+            "type it again, or paste it as plain text."
+        ),
+        "button_expired": t.gettext("That button has expired. Send /help to see what you can do."),
         "too_late_today": t.gettext(
             "It's getting late, so 'later today' would fall in the night. Try 'Tomorrow' instead."
         ),
@@ -260,21 +311,27 @@ def journal_page(t: Translator, page: JournalPage, content: ContentRegistry) -> 
         "Your journal: {count} reflections. Page {page} of {pages}.",
         page.total,
     ).format(count=page.total, page=page.page + 1, pages=page.pages)
-    blocks = [header]
     zone = page.carer.timezone or "UTC"
+    heads = []
     for entry in page.entries:
         title = t.datetime(entry.created_at, zone)
         if entry.dimension is not None:
             title = f"{title} · {content.dimension_name(entry.dimension, t.locale)}"
         prompt = content.prompt(entry.prompt_id) if entry.prompt_id else None
         question = f"\n{prompt.texts[t.locale]}" if prompt else ""
-        blocks.append(f"{title}{question}\n› {_shorten(entry.text)}")
-    return "\n\n".join(blocks)
+        heads.append(f"{title}{question}\n› ")
+    budget = _text_budget(header, heads)
+    blocks = [
+        head + cut_utf16(entry.text, budget)
+        for head, entry in zip(heads, page.entries, strict=True)
+    ]
+    return "\n\n".join([header, *blocks])
 
 
-def _shorten(text: str, limit: int = 900) -> str:
-    """Keep a journal page within Telegram's message size."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def _text_budget(header: str, heads: list[str]) -> int:
+    """Share what Telegram's 4,096 UTF-16 units leave after the headings between the entries."""
+    fixed = utf16_length(header) + sum(utf16_length(head) + 2 for head in heads)
+    return max(40, (TELEGRAM_MESSAGE_LIMIT - fixed) // max(1, len(heads)))
 
 
 def export_caption(t: Translator) -> str:
@@ -310,9 +367,9 @@ def nothing_to_forget(t: Translator) -> str:
     return t.gettext("There is nothing stored about you.")
 
 
-def help_text(t: Translator) -> str:
-    """List what the bot can do."""
-    return t.gettext(
+def help_text(t: Translator, retention_days: int) -> str:
+    """List what the bot can do, and how long it keeps what carers write."""
+    body = t.gettext(
         "I send you short reflection prompts on the days and time you chose, based on the "
         "five Secure Base dimensions, and reply to what you write with an idea to try.\n\n"
         "/prompt a prompt now\n/journal read what you wrote\n/settings change your answers\n"
@@ -320,6 +377,7 @@ def help_text(t: Translator) -> str:
         "/export download everything stored about you\n/forget delete everything\n\n"
         "This is not the official log and not a reporting channel. Please don't name children."
     )
+    return f"{body}\n\n{retention(t, retention_days)}"
 
 
 def language_prompt(t: Translator) -> str:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from bot.domain.model import AgeBand, Dimension, RiskLevel, Role, Strength, Tone
 from bot.domain.risk import Scope
 
 MAX_TEXT_LENGTH = 500
+_PHONE = re.compile(r"[0-9 +()\-]{2,30}")
 
 ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z_]+\.[a-z0-9_]+$")]
 LocaleCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")]
@@ -62,8 +64,26 @@ class PackFile(_Strict):
 class Contacts(_Strict):
     """Agency-configurable contacts shown in every safeguarding reply for one locale."""
 
-    emergency_number: Annotated[str, StringConstraints(pattern=r"^[0-9 +]{2,20}$")]
+    emergency_number: str
     helpline: str = ""
+
+    @field_validator("emergency_number")
+    @classmethod
+    def _dialable(cls, value: str) -> str:
+        """Refuse a number a carer cannot dial: every signpost tells them to call it."""
+        if not _PHONE.fullmatch(value) or sum(char.isdigit() for char in value) < 2:
+            raise ValueError(
+                "must be a phone number: digits, spaces, + - ( ) only, at least 2 digits"
+            )
+        return value
+
+    @field_validator("helpline")
+    @classmethod
+    def _readable(cls, value: str) -> str:
+        """Refuse a blank-looking helpline: it would print an empty 'You can also contact:'."""
+        if value != value.strip():
+            raise ValueError('must be text without leading or trailing spaces, or "" for none')
+        return value
 
 
 class SafeguardingFile(_Strict):

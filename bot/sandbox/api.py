@@ -53,11 +53,17 @@ Listener = Callable[[ApiCall], None]
 
 
 class MessageIds:
-    """Message ids are per chat and shared by both directions, as in Telegram."""
+    """Message ids are per chat and shared by both directions; update ids are per bot."""
 
     def __init__(self) -> None:
-        """Start every chat at 1."""
+        """Start every chat, and the bot's update sequence, at 1."""
         self._last: dict[int, int] = {}
+        self._last_update = 0
+
+    def next_update(self) -> int:
+        """Return the bot's next update id, as Telegram numbers updates across all chats."""
+        self._last_update += 1
+        return self._last_update
 
     def next(self, chat_id: int) -> int:
         """Return the next id in a chat."""
@@ -129,6 +135,11 @@ class LocalBotApi(BaseRequest):
                 return status, json.dumps(
                     {"ok": False, "error_code": status, "description": description}
                 ).encode()
+        refusal = _refusal(endpoint, params)
+        if refusal is not None:
+            return 400, json.dumps(
+                {"ok": False, "error_code": 400, "description": refusal}
+            ).encode()
         call = ApiCall(endpoint, params, files)
         result = self._result(call)
         if endpoint != "getUpdates":
@@ -173,6 +184,26 @@ class LocalBotApi(BaseRequest):
         else:
             result["text"] = call.text
         return result
+
+
+TEXT_LIMIT = 4096  # UTF-16 code units
+CALLBACK_DATA_LIMIT = 64  # bytes
+
+
+def _refusal(method: str, params: dict[str, Any]) -> str | None:
+    """Refuse what the real Bot API refuses: over-long texts and callback data."""
+    text = params.get("text")
+    is_text = method in {"sendMessage", "editMessageText"} and isinstance(text, str)
+    if is_text and len(str(text).encode("utf-16-le")) // 2 > TEXT_LIMIT:
+        return "Bad Request: message is too long"
+    markup = params.get("reply_markup") or {}
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    for row in markup.get("inline_keyboard", []) if isinstance(markup, dict) else []:
+        for button in row:
+            if len(button.get("callback_data", "").encode()) > CALLBACK_DATA_LIMIT:
+                return "Bad Request: BUTTON_DATA_INVALID"
+    return None
 
 
 def _content(part: Any) -> bytes:

@@ -25,7 +25,7 @@ class UpdateFactory:
         """Bind to a bot (for shortcuts like reply_text) and the shared message-id counter."""
         self._bot = bot
         self._ids = ids
-        self._update_ids = count(1)
+        self._callback_ids = count(1)
         self.user_id = user_id
         self.user: dict[str, object] = {"id": user_id, "is_bot": False, "first_name": first_name}
         if language_code:
@@ -33,7 +33,7 @@ class UpdateFactory:
         self.chat = {"id": user_id, "type": "private", "first_name": first_name}
 
     def _update(self, payload: dict[str, Any]) -> Update:
-        update = Update.de_json({"update_id": next(self._update_ids), **payload}, self._bot)
+        update = Update.de_json({"update_id": self._ids.next_update(), **payload}, self._bot)
         assert update is not None
         return update
 
@@ -74,7 +74,7 @@ class UpdateFactory:
         return self._update(
             {
                 "callback_query": {
-                    "id": f"cq{next(self._update_ids)}",
+                    "id": f"cq{self.user_id}-{next(self._callback_ids)}",
                     "from": self.user,
                     "chat_instance": "sandbox",
                     "data": data,
@@ -84,6 +84,69 @@ class UpdateFactory:
                         "chat": self.chat,
                         "text": "…",
                     },
+                }
+            }
+        )
+
+    def in_shared_chat(
+        self, text: str, *, chat_id: int, chat_type: str = "group", sender: bool = True
+    ) -> Update:
+        """A message in a group, supergroup or channel (channel posts have no sender)."""
+        chat = {"id": chat_id, "type": chat_type, "title": "Shared"}
+        message: dict[str, Any] = {
+            "message_id": self._ids.next(chat_id),
+            "date": FIXED_DATE,
+            "chat": chat,
+            "text": text,
+        }
+        if text.startswith("/"):
+            length = len(text.split(maxsplit=1)[0])
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        if sender:
+            message["from"] = self.user
+        key = "channel_post" if chat_type == "channel" else "message"
+        return self._update({key: message})
+
+    def callback_in_chat(
+        self, data: str, *, chat_id: int, chat_type: str, message_id: int
+    ) -> Update:
+        """A tap by this user on a button under a message in someone else's chat."""
+        chat = {"id": chat_id, "type": chat_type, "title": "Shared"}
+        return self._update(
+            {
+                "callback_query": {
+                    "id": f"cq{self.user_id}-{next(self._callback_ids)}",
+                    "from": self.user,
+                    "chat_instance": "shared",
+                    "data": data,
+                    "message": {
+                        "message_id": message_id,
+                        "date": FIXED_DATE,
+                        "chat": chat,
+                        "text": "…",
+                    },
+                }
+            }
+        )
+
+    def membership(self, status: str) -> Update:
+        """The user blocked ("kicked") or unblocked ("member") the bot in their private chat."""
+        bot_user = {"id": self._bot.id, "is_bot": True, "first_name": "Secure Base"}
+
+        def member(state: str) -> dict[str, Any]:
+            return {"user": bot_user, "status": state} | (
+                {"until_date": 0} if state == "kicked" else {}
+            )
+
+        old = "member" if status == "kicked" else "kicked"
+        return self._update(
+            {
+                "my_chat_member": {
+                    "chat": self.chat,
+                    "from": self.user,
+                    "date": FIXED_DATE,
+                    "old_chat_member": member(old),
+                    "new_chat_member": member(status),
                 }
             }
         )

@@ -13,8 +13,11 @@ SWEEP_JOB = "sweep"
 
 
 async def sweep_due_prompts(context: BotContext) -> None:
-    """Send every prompt whose time has come; the database decides what is due."""
+    """Send every prompt whose time has come, then delete what is past retention."""
     report = await context.services.prompts.sweep()
+    expired = await context.services.journal.expire()
+    if expired:
+        log.info("retention: deleted %d expired rows", expired)
     if report.planned or report.sent or report.missed or report.failed or report.retried:
         log.info(
             "sweep: planned=%d sent=%d missed=%d failed=%d retried=%d",

@@ -11,6 +11,7 @@ from timezonefinder import TimezoneFinder
 
 from bot.domain.errors import NoDaysChosenError, NotOnboardedError, UnknownTimezoneError
 from bot.domain.model import AgeBand, Role
+from bot.domain.pending import AwaitingSetting
 from bot.domain.schedule import next_prompt_at, parse_local_time, resolve_timezone
 from bot.i18n import Catalogs
 from bot.ports import Clock
@@ -164,7 +165,7 @@ class CarerService:
             raise UnknownTimezoneError(f"{latitude},{longitude}")
         return await self.set_timezone(telegram_user_id, name)
 
-    async def await_input(self, telegram_user_id: int, what: str | None) -> CarerView:
+    async def await_input(self, telegram_user_id: int, what: AwaitingSetting) -> CarerView:
         """Remember which typed answer the carer's next message is."""
         return await self.update(telegram_user_id, lambda carer: setattr(carer, "awaiting", what))
 
@@ -184,6 +185,8 @@ class CarerService:
             if carer.onboarded_at is None:
                 raise NotOnboardedError()
             carer.paused = paused
+            carer.pause_reason = None
+            carer.paused_at = self._clock.now() if paused else None
 
         return await self.update(telegram_user_id, mutate)
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.errors import DomainError, NotOnboardedError
+from bot.domain.pending import AwaitingSetting, Flow, SettingField
+from bot.domain.reflection import clean_text
 from bot.domain.schedule import parse_local_time, resolve_timezone
 from bot.ports import Clock
 from bot.services.carers import reschedule
 from bot.services.reflections import IncomingText, ReflectionService
-from bot.services.views import CarerView, ReflectionOutcome
+from bot.services.views import CarerView, ReflectionOutcome, RevisionOutcome
 from bot.storage import repositories as repo
 from bot.storage.db import Database, Session
 from bot.storage.models import Carer
@@ -20,8 +22,8 @@ class SettingAnswered:
     """The text answered a settings question; ``flow`` says where to go next."""
 
     carer: CarerView
-    field: str
-    flow: str
+    field: SettingField
+    flow: Flow
 
 
 @dataclass(frozen=True)
@@ -29,12 +31,12 @@ class SettingRejected:
     """The text could not answer a settings question; ask again."""
 
     carer: CarerView
-    field: str
-    flow: str
+    field: SettingField
+    flow: Flow
     error: DomainError
 
 
-InboxResult = SettingAnswered | SettingRejected | ReflectionOutcome
+InboxResult = SettingAnswered | SettingRejected | ReflectionOutcome | RevisionOutcome
 
 
 class InboxService:
@@ -55,26 +57,39 @@ class InboxService:
             )
             if carer is None:
                 raise NotOnboardedError()
-            awaiting = carer.awaiting or ""
-            field, _, flow = awaiting.partition(":")
-            if field in {"timezone", "time"}:
-                return self._answer_setting(carer, field, flow, incoming.text)
+            text = clean_text(incoming.text)  # refuse control characters and blank text
+            pending = carer.awaiting
+            if isinstance(pending, AwaitingSetting):
+                if not self._answers_prompt(session, carer, incoming):
+                    return self._answer_setting(carer, pending, text)
+                carer.awaiting = None  # replying to a prompt abandons the typed setting
             if carer.onboarded_at is None:
                 raise NotOnboardedError()
             return self._reflections.record(session, carer, incoming)
 
         return await self._db.run(work)
 
+    @staticmethod
+    def _answers_prompt(session: Session, carer: Carer, incoming: IncomingText) -> bool:
+        """Say whether the text is a reply to one of the carer's prompts."""
+        assert carer.id is not None
+        if incoming.reply_to_message_id is None:
+            return False
+        delivery = repo.get_delivery_by_message(
+            session=session, carer_id=carer.id, message_id=incoming.reply_to_message_id
+        )
+        return delivery is not None
+
     def _answer_setting(
-        self, carer: Carer, field: str, flow: str, text: str
+        self, carer: Carer, pending: AwaitingSetting, text: str
     ) -> SettingAnswered | SettingRejected:
         try:
-            if field == "timezone":
+            if pending.field == "timezone":
                 carer.timezone = resolve_timezone(text).key
             else:
                 carer.prompt_time = parse_local_time(text).strftime("%H:%M")
         except DomainError as error:
-            return SettingRejected(CarerView.of(carer), field, flow, error)
+            return SettingRejected(CarerView.of(carer), pending.field, pending.flow, error)
         carer.awaiting = None
         reschedule(carer, self._clock)
-        return SettingAnswered(CarerView.of(carer), field, flow)
+        return SettingAnswered(CarerView.of(carer), pending.field, pending.flow)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.domain.errors import NotOnboardedError
@@ -16,16 +16,20 @@ from bot.storage.db import Database, Session
 from bot.storage.models import Carer
 
 PAGE_SIZE = 3
+UPDATE_MEMORY = timedelta(days=2)  # Telegram redelivers an update for at most a day
 
 
 class JournalService:
     """Read, export and erase a carer's data."""
 
-    def __init__(self, db: Database, content: ContentRegistry, clock: Clock) -> None:
-        """Wire storage, packs (to show prompt texts) and time (to stamp exports)."""
+    def __init__(
+        self, db: Database, content: ContentRegistry, clock: Clock, *, retention_days: int
+    ) -> None:
+        """Wire storage, packs (to show prompt texts), time, and how long text is kept."""
         self._db = db
         self._content = content
         self._clock = clock
+        self.retention = timedelta(days=retention_days)
 
     async def page(self, telegram_user_id: int, page: int) -> JournalPage:
         """Return one page of reflections, newest first; out-of-range pages are clamped."""
@@ -135,7 +139,24 @@ class JournalService:
             repo.delete_carer(session=session, carer_id=carer.id)
             return locale
 
-        return await self._db.run(work)
+        locale = await self._db.run(work)
+        if locale is not None:
+            await self._db.erase_traces_async()
+        return locale
+
+    async def expire(self) -> int:
+        """Delete reflections and finished prompts older than the retention period."""
+        now = self._clock.now()
+        gone = await self._db.run(
+            lambda session: repo.delete_expired(
+                session=session,
+                reflections_before=now - self.retention,
+                updates_before=now - UPDATE_MEMORY,
+            )
+        )
+        if gone:
+            await self._db.erase_traces_async()
+        return gone
 
 
 def _carer(session: Session, telegram_user_id: int) -> Carer:

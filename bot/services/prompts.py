@@ -10,6 +10,7 @@ from typing import Literal
 
 from bot.domain.errors import NotOnboardedError, PromptClosedError
 from bot.domain.model import DEFAULT_AGE_BAND, DEFAULT_ROLE, Dimension
+from bot.domain.pending import AwaitingReflection
 from bot.domain.rotation import choose_least_used, dimension_order
 from bot.domain.schedule import (
     later_today,
@@ -19,6 +20,7 @@ from bot.domain.schedule import (
 )
 from bot.packs.registry import ContentRegistry, Prompt
 from bot.ports import Clock, DeliveryFailedError, PromptMessage, PromptNotifier
+from bot.services.arrivals import stop_unreachable
 from bot.services.carers import next_slot_after
 from bot.services.views import CarerView, SnoozeOutcome, SweepReport
 from bot.storage import repositories as repo
@@ -140,7 +142,9 @@ class PromptService:
         except DeliveryFailedError as exc:
             transient = exc.transient
             log.warning("delivery %s failed (transient=%s): %s", delivery_id, transient, exc)
-            await self._db.run(lambda session: _release(session, claim, transient=transient))
+            await self._db.run(
+                lambda session: _release(session, claim, transient=transient, now=now)
+            )
             return "retry" if transient else "failed"
         await self._db.run(lambda session: _record_sent(session, claim, now, message_id))
         return "sent"
@@ -188,7 +192,7 @@ class PromptService:
 
         def work(session: Session) -> tuple[CarerView, Prompt | None]:
             carer, delivery = _open_delivery(session, telegram_user_id, delivery_id)
-            carer.awaiting = f"reflection:{delivery_id}"
+            carer.awaiting = AwaitingReflection(delivery_id)
             return CarerView.of(carer), self._content.prompt(delivery.prompt_id)
 
         return await self._db.run(work)
@@ -265,11 +269,11 @@ def _record_sent(session: Session, claim: PromptMessage, now: datetime, message_
         session=session, delivery_id=claim.delivery_id, sent_at=now, message_id=message_id
     )
     carer = repo.get_carer(session=session, carer_id=claim.carer_id)
-    if carer is not None and (carer.awaiting or "").startswith("reflection:"):
+    if carer is not None and isinstance(carer.awaiting, AwaitingReflection):
         carer.awaiting = None
 
 
-def _release(session: Session, claim: PromptMessage, *, transient: bool) -> None:
+def _release(session: Session, claim: PromptMessage, *, transient: bool, now: datetime) -> None:
     """Put a failed delivery back for the next sweep, or give up and pause a blocked chat."""
     repo.transition_delivery(
         session=session,
@@ -280,5 +284,4 @@ def _release(session: Session, claim: PromptMessage, *, transient: bool) -> None
     if not transient:
         carer = repo.get_carer(session=session, carer_id=claim.carer_id)
         if carer is not None:
-            carer.paused = True
-            carer.next_prompt_at = None
+            stop_unreachable(carer, now)

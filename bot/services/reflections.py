@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot.domain.model import Dimension, Strength
-from bot.domain.reflection import clean_reflection
+from bot.domain.pending import AwaitingReflection
+from bot.domain.reflection import MAX_REFLECTION_LENGTH, clean_reflection
 from bot.packs.registry import ContentRegistry
 from bot.ports import Clock
 from bot.services.assess import SuggestionEngine
@@ -17,6 +18,9 @@ from bot.storage.db import Database, Session
 from bot.storage.models import Carer, PromptDelivery, Reflection
 
 OPEN_PROMPT_WINDOW = timedelta(hours=24)
+# Telegram splits a paste over 4,096 characters into messages sent back to back; a message
+# that directly follows a stored reflection within this window is its continuation.
+STITCH_WINDOW = timedelta(seconds=10)
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,9 @@ class ReflectionService:
         self._clock = clock
         self._engine = engine
 
-    def record(self, session: Session, carer: Carer, incoming: IncomingText) -> ReflectionOutcome:
+    def record(
+        self, session: Session, carer: Carer, incoming: IncomingText
+    ) -> ReflectionOutcome | RevisionOutcome:
         """Store the reflection (once per Telegram message) and decide the reply."""
         assert carer.id is not None
         existing = repo.get_reflection_by_message(
@@ -50,6 +56,16 @@ class ReflectionService:
         if existing is not None:
             return self._replay(carer, existing)
         text = clean_reflection(incoming.text)
+        head = repo.previous_reflection(
+            session=session,
+            carer_id=carer.id,
+            message_id=incoming.message_id,
+            since=self._clock.now() - STITCH_WINDOW,
+        )
+        if head is not None and len(head.text) + 1 + len(text) <= MAX_REFLECTION_LENGTH:
+            head.text = f"{head.text} {text}"
+            head.telegram_message_id = incoming.message_id  # the next part follows this one
+            return replace(self._rejudge(carer, head), continued=True)
         delivery = self._find_prompt(session, carer, incoming)
         dimension = Dimension(delivery.dimension) if delivery else None
         view = CarerView.of(carer)
@@ -105,22 +121,25 @@ class ReflectionService:
             if row is None:
                 return None
             row.text = clean_reflection(incoming.text)
-            found = self._engine.risk(row.text, locale=carer.locale)
-            if found is None:
-                return RevisionOutcome(
-                    CarerView.of(carer), None, self._content.contacts(carer.locale)
-                )
-            sure = found.strength is Strength.SIGNPOST
-            if sure or row.risk_strength != Strength.SIGNPOST.value:
-                row.risk_level, row.risk_strength = found.level.value, found.strength.value
-            return RevisionOutcome(
-                CarerView.of(carer),
-                found.level if sure else None,
-                self._content.contacts(carer.locale),
-                note=None if sure else found.level,
-            )
+            return self._rejudge(carer, row)
 
         return await self._db.run(work)
+
+    def _rejudge(self, carer: Carer, row: Reflection) -> RevisionOutcome:
+        """Run safeguarding again on changed text; a flag may rise, never silently fall."""
+        found = self._engine.risk(row.text, locale=carer.locale)
+        contacts = self._content.contacts(carer.locale)
+        if found is None:
+            return RevisionOutcome(CarerView.of(carer), None, contacts)
+        sure = found.strength is Strength.SIGNPOST
+        if sure or row.risk_strength != Strength.SIGNPOST.value:
+            row.risk_level, row.risk_strength = found.level.value, found.strength.value
+        return RevisionOutcome(
+            CarerView.of(carer),
+            found.level if sure else None,
+            contacts,
+            note=None if sure else found.level,
+        )
 
     def _find_prompt(
         self, session: Session, carer: Carer, incoming: IncomingText
@@ -144,10 +163,8 @@ class ReflectionService:
             yield repo.get_delivery_by_message(
                 session=session, carer_id=carer.id, message_id=incoming.reply_to_message_id
             )
-        if carer.awaiting and carer.awaiting.startswith("reflection:"):
-            yield repo.get_delivery(
-                session=session, delivery_id=int(carer.awaiting.split(":", 1)[1])
-            )
+        if isinstance(carer.awaiting, AwaitingReflection):
+            yield repo.get_delivery(session=session, delivery_id=carer.awaiting.delivery_id)
         yield repo.latest_open_delivery(
             session=session, carer_id=carer.id, since=self._clock.now() - OPEN_PROMPT_WINDOW
         )

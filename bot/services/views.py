@@ -116,6 +116,7 @@ class RevisionOutcome:
     risk: RiskLevel | None
     contacts: Contacts
     note: RiskLevel | None = None
+    continued: bool = False  # the text was the tail of a long paste Telegram split in two
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -11,6 +12,7 @@ from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
 ResultT = TypeVar("ResultT")
+log = logging.getLogger(__name__)
 
 
 def make_engine(url: str) -> Engine:
@@ -31,6 +33,8 @@ def make_engine(url: str) -> Engine:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    # Deleted rows are overwritten with zeros, not merely unlinked (see Database.erase_traces).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
@@ -62,6 +66,24 @@ class Database:
     async def run(self, work: Callable[[Session], ResultT]) -> ResultT:
         """Run ``work`` in one transaction on a worker thread so handlers never block."""
         return await asyncio.to_thread(self.run_sync, work)
+
+    def erase_traces(self) -> None:
+        """Make deletions reach the disk: copy the WAL into the database file and empty it.
+
+        With ``secure_delete`` the database file keeps no deleted text, but the WAL still
+        holds earlier copies of each page until a checkpoint resets it. PostgreSQL keeps
+        dead rows until (auto)vacuum, which the operator runs (see the README).
+        """
+        if self.engine.dialect.name != "sqlite":
+            return
+        with self.engine.connect() as connection:
+            busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+        if busy and busy[0]:
+            log.warning("WAL checkpoint was blocked by a reader; it completes on a later one")
+
+    async def erase_traces_async(self) -> None:
+        """Checkpoint off the event loop."""
+        await asyncio.to_thread(self.erase_traces)
 
     def dispose(self) -> None:
         """Close pooled connections."""

@@ -1,4 +1,4 @@
-"""SQLModel tables: carers, prompt deliveries and reflections."""
+"""SQLModel tables: carers, prompt deliveries, reflections, and the dispatch bookkeeping."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     Index,
+    String,
     Text,
     TypeDecorator,
     UniqueConstraint,
     text,
 )
 from sqlmodel import Field, SQLModel
+
+from bot.domain.pending import Pending, decode_pending, encode_pending
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -40,6 +43,21 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+class PendingAnswer(TypeDecorator[Pending]):
+    """Store what the carer's next typed message answers through its one codec."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value: Pending | None, dialect: Dialect) -> str | None:
+        """Encode the typed value."""
+        return encode_pending(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Pending | None:
+        """Decode; an unreadable value means nothing is pending."""
+        return decode_pending(value)
+
+
 def utc_now() -> datetime:
     """Return the current instant; only for row bookkeeping, never for scheduling decisions."""
     return datetime.now(UTC)
@@ -61,8 +79,11 @@ class Carer(SQLModel, table=True):
     timezone: str | None = Field(default=None, max_length=64)
     onboarded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     paused: bool = Field(default=False)
+    # Why prompts stopped without the carer asking ("unreachable": Telegram refused them).
+    pause_reason: str | None = Field(default=None, max_length=20)
+    paused_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     next_prompt_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
-    awaiting: str | None = Field(default=None, max_length=40)
+    awaiting: Pending | None = Field(default=None, sa_type=PendingAnswer)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
 
 
@@ -115,4 +136,26 @@ class Reflection(SQLModel, table=True):
     risk_level: str | None = Field(default=None, max_length=20)
     # "signpost" (replaced the suggestion) or "note" (kept it, with a safeguarding note).
     risk_strength: str | None = Field(default=None, max_length=10)
-    created_at: datetime = Field(sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class HandledUpdate(SQLModel, table=True):
+    """A Telegram update already taken by a process; a redelivered copy is dropped."""
+
+    __tablename__ = "handled_updates"
+
+    update_id: int = Field(
+        sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    received_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class RefusedChat(SQLModel, table=True):
+    """A group or channel already told that the bot works in private chats only."""
+
+    __tablename__ = "refused_chats"
+
+    chat_id: int = Field(
+        sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    refused_at: datetime = Field(sa_type=UTCDateTime)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import Insert, delete, func, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from bot.storage.models import Carer, PromptDelivery, Reflection
+from bot.storage.models import Carer, HandledUpdate, PromptDelivery, Reflection, RefusedChat
 
 USED_STATUSES = ("sent", "answered", "skipped", "snoozed")
+OPEN_STATUSES = ("pending", "sending")
 
 
 def get_carer_by_telegram_id(*, session: Session, telegram_user_id: int) -> Carer | None:
@@ -234,3 +236,54 @@ def delete_carer(*, session: Session, carer_id: int) -> None:
     session.execute(delete(Reflection).where(col(Reflection.carer_id) == carer_id))
     session.execute(delete(PromptDelivery).where(col(PromptDelivery.carer_id) == carer_id))
     session.execute(delete(Carer).where(col(Carer.id) == carer_id))
+
+
+def previous_reflection(
+    *, session: Session, carer_id: int, message_id: int, since: datetime
+) -> Reflection | None:
+    """Return the reflection stored from the carer's message just before ``message_id``."""
+    return session.exec(
+        select(Reflection).where(
+            Reflection.carer_id == carer_id,
+            Reflection.telegram_message_id == message_id - 1,
+            col(Reflection.created_at) >= since,
+        )
+    ).first()
+
+
+def _insert_once(session: Session, table: object, values: dict[str, object]) -> bool:
+    """Insert a row unless its key exists; True when this call inserted it (race-safe)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement: Insert = dialect.insert(table).values(**values).on_conflict_do_nothing()
+    return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def claim_update(*, session: Session, update_id: int, now: datetime) -> bool:
+    """Record a Telegram update as taken; False when another copy already took it."""
+    return _insert_once(session, HandledUpdate, {"update_id": update_id, "received_at": now})
+
+
+def release_update(*, session: Session, update_id: int) -> None:
+    """Forget a taken update whose handling failed, so Telegram's redelivery is handled."""
+    session.execute(delete(HandledUpdate).where(col(HandledUpdate.update_id) == update_id))
+
+
+def first_refusal(*, session: Session, chat_id: int, now: datetime) -> bool:
+    """Record that a shared chat was told; True only the first time."""
+    return _insert_once(session, RefusedChat, {"chat_id": chat_id, "refused_at": now})
+
+
+def delete_expired(
+    *, session: Session, reflections_before: datetime, updates_before: datetime
+) -> int:
+    """Delete reflections and finished deliveries past retention, and old update ids."""
+    gone = session.execute(
+        delete(Reflection).where(col(Reflection.created_at) < reflections_before)
+    ).rowcount  # type: ignore[attr-defined]
+    gone += session.execute(
+        delete(PromptDelivery)
+        .where(col(PromptDelivery.due_at) < reflections_before)
+        .where(col(PromptDelivery.status).not_in(OPEN_STATUSES))
+    ).rowcount  # type: ignore[attr-defined]
+    session.execute(delete(HandledUpdate).where(col(HandledUpdate.received_at) < updates_before))
+    return int(gone)
