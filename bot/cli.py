@@ -191,12 +191,11 @@ def _packs_embed(args: argparse.Namespace) -> int:
 
 def _suggest(args: argparse.Namespace) -> int:
     from bot.handlers.signposts import signpost
-    from bot.i18n import Catalogs
-    from bot.packs.registry import ContentRegistry
+    from bot.packs.validate import load_validated
     from bot.services.assess import SuggestionEngine
 
     settings = Settings()
-    registry = ContentRegistry.load(settings.content_dir)
+    registry, catalogs = load_validated(settings.content_dir, settings.locales_dir)
     if args.locale not in registry.locales:
         print(
             f"unknown locale {args.locale!r}; packs have {', '.join(registry.locales)}",
@@ -213,7 +212,7 @@ def _suggest(args: argparse.Namespace) -> int:
     )
     result: dict[str, str] = {}
     if assessment.risk is not None:
-        t = Catalogs.load(settings.locales_dir).get(args.locale)
+        t = catalogs.get(args.locale)
         result = {
             "safeguarding": assessment.risk.value,
             "emergency_number": assessment.contacts.emergency_number,

@@ -69,7 +69,8 @@ async def _refuse_shared_chat(update: Update, context: BotContext) -> None:
         await _quietly(update.callback_query.answer(texts.private_only(t), show_alert=True))
     if chat is None or chat.type == ChatType.PRIVATE or _bot_has_left(update):
         return
-    if await context.services.arrivals.first_refusal(chat.id):
+    first = await context.services.arrivals.first_refusal(chat.id)
+    if first or _bot_was_added(update):  # said once per chat, and again each time re-added
         await _quietly(context.bot.send_message(chat.id, texts.private_only(t)))
     await _quietly(context.bot.leave_chat(chat.id))
 
@@ -78,6 +79,12 @@ def _bot_has_left(update: Update) -> bool:
     """The update only reports that the bot was removed from the chat, or blocked."""
     member = update.my_chat_member
     return member is not None and member.new_chat_member.status in _GONE
+
+
+def _bot_was_added(update: Update) -> bool:
+    """The update reports that someone has just added the bot to the chat."""
+    member = update.my_chat_member
+    return member is not None and member.old_chat_member.status in _GONE
 
 
 async def _quietly(call: Awaitable[object]) -> None:

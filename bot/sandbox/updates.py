@@ -129,8 +129,8 @@ class UpdateFactory:
             }
         )
 
-    def membership(self, status: str) -> Update:
-        """The user blocked ("kicked") or unblocked ("member") the bot in their private chat."""
+    def membership(self, status: str, *, chat_id: int | None = None) -> Update:
+        """The bot was blocked/unblocked in the private chat, or added to/removed from a group."""
         bot_user = {"id": self._bot.id, "is_bot": True, "first_name": "Secure Base"}
 
         def member(state: str) -> dict[str, Any]:
@@ -138,11 +138,13 @@ class UpdateFactory:
                 {"until_date": 0} if state == "kicked" else {}
             )
 
-        old = "member" if status == "kicked" else "kicked"
+        gone = "left" if chat_id is not None else "kicked"
+        old = "member" if status in ("kicked", "left") else gone
+        chat = self.chat if chat_id is None else {"id": chat_id, "type": "group", "title": "G"}
         return self._update(
             {
                 "my_chat_member": {
-                    "chat": self.chat,
+                    "chat": chat,
                     "from": self.user,
                     "date": FIXED_DATE,
                     "old_chat_member": member(old),

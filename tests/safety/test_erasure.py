@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import text
-
 from bot.config import Settings
 from bot.ports import ManualClock
 from tests.harness import Chat, running_chat
@@ -37,12 +35,6 @@ async def test_forget_leaves_no_copy_of_the_text_on_disk(chat: Chat) -> None:
     await chat.tap("Yes, delete everything")
     assert chat.carer() is None
     assert MARKER.encode() not in _raw_bytes(database)
-
-
-async def test_secure_delete_is_on_for_every_connection(chat: Chat) -> None:
-    """Set by the bot, not left to how SQLite was compiled."""
-    with chat.app.bot_data.services.db.engine.connect() as connection:
-        assert connection.execute(text("PRAGMA secure_delete")).scalar() == 1
 
 
 async def test_retention_deletes_old_reflections_and_prompts_in_the_sweep(

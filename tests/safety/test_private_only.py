@@ -93,3 +93,13 @@ def other_carer_exists(chat: Chat, user_id: int) -> bool:
             session.exec(select(Carer).where(Carer.telegram_user_id == user_id)).first()
             is not None
         )
+
+
+async def test_each_time_the_bot_is_added_to_a_group_it_explains_and_leaves(chat: Chat) -> None:
+    """Added, removed, added again: the notice each time it is added, nothing on removal."""
+    calls = []
+    for status in ("member", "left", "member"):
+        calls += await chat.send_update(chat.users.membership(status, chat_id=GROUP))
+    notices = [call for call in calls if call.method == "sendMessage"]
+    assert len(notices) == 2 and all(NOTICE in call.text for call in notices)
+    assert [call.method for call in calls].count("leaveChat") == 2
