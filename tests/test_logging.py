@@ -7,10 +7,8 @@ import json
 import logging
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import quote
@@ -34,6 +32,7 @@ from bot.logs import (
 from bot.ports import ManualClock
 from bot.sandbox.updates import UpdateFactory
 from tests.harness import Chat, running_chat
+from tests.http_bot_api import JsonBotApi, serving
 
 TOKEN = "7345123456:AAH-secret-token-value_xyz"
 TOKEN_TAIL = TOKEN.partition(":")[2]
@@ -304,23 +303,14 @@ def test_an_unknown_log_level_is_refused_with_the_accepted_names() -> None:
 # Start-up through the real HTTP stack ------------------------------------------------------
 
 
-class _RejectingBotApi(BaseHTTPRequestHandler):
+class _RejectingBotApi(JsonBotApi):
     status: ClassVar[int] = 401
     paths: ClassVar[list[str]] = []
 
     def do_POST(self) -> None:
         type(self).paths.append(self.path)
-        body = json.dumps(
-            {"ok": False, "error_code": self.status, "description": "Unauthorized"}
-        ).encode()
-        self.send_response(self.status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        """Keep test output quiet."""
+        error = {"ok": False, "error_code": self.status, "description": "Unauthorized"}
+        self.reply(error, self.status)
 
 
 def _run_bot(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -347,14 +337,8 @@ def _run_bot(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
 def test_a_rejected_token_is_one_clear_line_and_exit_2(tmp_path: Path, status: int) -> None:
     """Telegram refusing the token: no traceback, never the token, even at DEBUG."""
     _RejectingBotApi.status, _RejectingBotApi.paths = status, []
-    server = HTTPServer(("127.0.0.1", 0), _RejectingBotApi)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        result = _run_bot(tmp_path, TELEGRAM_API_URL=f"http://127.0.0.1:{server.server_port}")
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_RejectingBotApi) as url:
+        result = _run_bot(tmp_path, TELEGRAM_API_URL=url)
     assert _RejectingBotApi.paths == [f"/bot{TOKEN}/getMe"]  # the token did go over the wire
     assert result.returncode == 2, result.stderr
     assert REJECTED in result.stderr.splitlines()

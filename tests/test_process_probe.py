@@ -11,15 +11,14 @@ import json
 import signal
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import parse_qs
 
 from bot.config import PROJECT_ROOT
 from bot.sandbox.api import BOT_USER
+from tests.http_bot_api import JsonBotApi, serving
 
 TOKEN = "7345123456:AAH-probe-token-value_0123456789"
 NAME = "Zebulon-Probe"
@@ -43,7 +42,7 @@ UPDATES = [
 ]
 
 
-class _FakeBotApi(BaseHTTPRequestHandler):
+class _FakeBotApi(JsonBotApi):
     """Answer the Bot API methods a polling bot calls; hand out the updates once."""
 
     calls: ClassVar[list[tuple[str, dict[str, Any]]]] = []
@@ -55,7 +54,7 @@ class _FakeBotApi(BaseHTTPRequestHandler):
         raw = self.rfile.read(length).decode() if length else ""
         params = json.loads(raw) if raw.startswith("{") else _form(raw)
         type(self).calls.append((method, params))
-        self._reply(self._result(method, params))
+        self.reply({"ok": True, "result": self._result(method, params)})
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
@@ -71,17 +70,6 @@ class _FakeBotApi(BaseHTTPRequestHandler):
             return {"message_id": 99, "date": 1_700_000_000, "chat": chat, "text": "ok"}
         return True
 
-    def _reply(self, result: Any) -> None:
-        body = json.dumps({"ok": True, "result": result}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        """Keep test output quiet."""
-
 
 def _form(raw: str) -> dict[str, Any]:
     """Read an url-encoded body; ids come back as numbers, as in JSON."""
@@ -95,8 +83,19 @@ def _sent_to(chat_id: int) -> list[dict[str, Any]]:
 
 def test_a_polling_process_at_debug_prints_nothing_private(tmp_path: Path) -> None:
     """Real HTTP, real process, LOG_LEVEL=debug: group refused, carer answered, nothing leaks."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeBotApi)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    with serving(_FakeBotApi) as url:
+        output = _run_until_answered(tmp_path, url)
+    assert "Processing update" in output and "getUpdates" in output  # it did log at DEBUG
+    assert "I only work in private chats" in _sent_to(GROUP)[0]["text"]
+    assert any(m == "leaveChat" for m, _ in _FakeBotApi.calls)
+    assert "send /start" in _sent_to(5150)[0]["text"]
+    for private in (PRIVATE_TEXT, "probe-secret", "probe-group", NAME, TOKEN.partition(":")[2]):
+        assert private not in output, private
+    assert "Traceback" not in output
+
+
+def _run_until_answered(tmp_path: Path, url: str) -> str:
+    """Run the bot until both chats were answered, stop it as an operator would, return output."""
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
         cwd=tmp_path,
@@ -108,7 +107,7 @@ def test_a_polling_process_at_debug_prints_nothing_private(tmp_path: Path) -> No
             "PYTHONPATH": str(PROJECT_ROOT),
             "HOME": str(tmp_path),
             "BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_URL": f"http://127.0.0.1:{server.server_port}",
+            "TELEGRAM_API_URL": url,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.db'}",
             "LOG_LEVEL": "debug",
         },
@@ -120,13 +119,5 @@ def test_a_polling_process_at_debug_prints_nothing_private(tmp_path: Path) -> No
         time.sleep(0.5)
     finally:
         process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=60)
-        server.shutdown()
-        server.server_close()
-    assert "Processing update" in output and "getUpdates" in output  # it did log at DEBUG
-    assert "I only work in private chats" in _sent_to(GROUP)[0]["text"]
-    assert any(m == "leaveChat" for m, _ in _FakeBotApi.calls)
-    assert "send /start" in _sent_to(5150)[0]["text"]
-    for private in (PRIVATE_TEXT, "probe-secret", "probe-group", NAME, TOKEN.partition(":")[2]):
-        assert private not in output, private
-    assert "Traceback" not in output
+    output, _ = process.communicate(timeout=60)
+    return output

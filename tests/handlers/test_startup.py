@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import threading
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import ClassVar
 
 from bot.app import build_application
 from bot.config import Settings
 from bot.sandbox.api import BOT_USER
 from tests.harness import Chat, running_chat
+from tests.http_bot_api import JsonBotApi, serving
 
 
 async def test_commands_are_registered_per_language(chat: Chat) -> None:
@@ -56,29 +54,17 @@ async def test_restart_loses_no_prompt_and_sends_none_twice(settings, clock) -> 
         assert [d.status for d in chat.deliveries()] == ["sent"]
 
 
-class _FakeBotApiServer(BaseHTTPRequestHandler):
+class _FakeBotApiServer(JsonBotApi):
     paths: ClassVar[list[str]] = []
 
     def do_POST(self) -> None:
         type(self).paths.append(self.path)
-        body = json.dumps({"ok": True, "result": BOT_USER}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        """Keep test output quiet."""
+        self.reply({"ok": True, "result": BOT_USER})
 
 
 async def test_bot_talks_to_a_self_hosted_bot_api_at_another_root_url(sqlite_url: str) -> None:
     """TELEGRAM_API_URL=http://127.0.0.1:PORT sends real HTTP requests to that server."""
-    server = HTTPServer(("127.0.0.1", 0), _FakeBotApiServer)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{server.server_port}"
+    with serving(_FakeBotApiServer) as url:
         settings = Settings(
             database_url=sqlite_url,
             telegram_api_url=url + "/",
@@ -90,7 +76,4 @@ async def test_bot_talks_to_a_self_hosted_bot_api_at_another_root_url(sqlite_url
         assert app.bot.username == BOT_USER["username"]
         await app.bot.shutdown()
         app.bot_data.services.db.dispose()
-    finally:
-        server.shutdown()
-        server.server_close()
     assert _FakeBotApiServer.paths == ["/bot42:local/getMe"]
