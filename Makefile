@@ -28,6 +28,7 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/delivery.py
 
 # Re-extract interface strings and merge them into every catalog; then translate the new ones.
 messages: $(STAMP)

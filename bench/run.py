@@ -1,26 +1,96 @@
 """Benchmarks, each reported as a ratio against a baseline measured in the same run.
 
-Run with `make bench`. Figures go in closing notes, never in timed tests.
+Run with `make bench`. Figures go in closing notes, never in timed tests. Where the issue set a
+goal, the line ends with the goal and PASS or MISS.
+
+The round trips feed updates with ``Application.process_update`` and time each until the
+reply's Bot API request was answered: over real HTTP (a small Bot API server in a process of
+its own, ``python bench/run.py --serve-bot-api``) and in process (the recording
+``LocalBotApi``), each against a bare PTB echo bot on the same transport. The judgement
+engine's own time (``SuggestionEngine.assess``) is measured per reflection and reported
+beside; the ratio to the echo bot leaves it out.
 """
 
 from __future__ import annotations
 
-import asyncio
-import statistics
-import subprocess
+import itertools
+import json
 import sys
-import tempfile
-import time
-import tracemalloc
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import parse_qs
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+FIXED_DATE = 1_700_000_000
+BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Bench", "username": "bench_bot"}
 
+
+class BotApiHandler(BaseHTTPRequestHandler):
+    """Answer the Bot API methods a round trip uses, as Telegram does, over keep-alive HTTP."""
+
+    protocol_version = "HTTP/1.1"  # keep the connection open between requests, like Telegram
+    # Headers and body leave in one segment, at once: no Nagle / delayed-ACK stall per reply.
+    disable_nagle_algorithm = True
+    wbufsize = 64 * 1024
+    message_ids: ClassVar[itertools.count[int]] = itertools.count(1_000_000)
+
+    def do_POST(self) -> None:
+        """Read a form-encoded Bot API call and answer it."""
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+        params = {key: values[0] for key, values in parse_qs(body).items()}
+        method = self.path.rsplit("/", 1)[-1]
+        result: object = True
+        if method == "getMe":
+            result = BOT_USER
+        elif method in ("sendMessage", "editMessageText"):
+            result = {
+                "message_id": next(self.message_ids),
+                "date": FIXED_DATE,
+                "chat": {"id": int(json.loads(params.get("chat_id", "0"))), "type": "private"},
+                "text": params.get("text", ""),
+            }
+        payload = json.dumps({"ok": True, "result": result}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args: object) -> None:
+        """Stay quiet."""
+
+
+def serve_bot_api() -> None:
+    """Serve on a free local port; print the root URL, then serve until killed."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), BotApiHandler)
+    print(f"http://127.0.0.1:{server.server_port}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--serve-bot-api"]:
+    serve_bot_api()  # before the imports below: the server process needs none of them
+    sys.exit()
+
+import asyncio  # noqa: E402
+import re  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import tracemalloc  # noqa: E402
+from collections.abc import Awaitable, Callable, Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from datetime import UTC, datetime, timedelta  # noqa: E402
+
+import snowballstemmer  # noqa: E402
+from snowballstemmer.english_stemmer import EnglishStemmer  # noqa: E402
 from sqlalchemy import text  # noqa: E402
-from telegram.ext import ApplicationBuilder  # noqa: E402
+from telegram import Update  # noqa: E402
+from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters  # noqa: E402
+from telegram.request import BaseRequest  # noqa: E402
 
 from bot.app import build_application, on_startup  # noqa: E402
 from bot.config import Settings  # noqa: E402
@@ -33,12 +103,14 @@ from bot.packs.registry import ContentRegistry  # noqa: E402
 from bot.ports import ManualClock, PromptMessage  # noqa: E402
 from bot.sandbox.api import LocalBotApi, MessageIds  # noqa: E402
 from bot.sandbox.updates import UpdateFactory  # noqa: E402
+from bot.scheduling.sender import Pace, PacedSender  # noqa: E402
 from bot.services.assess import SuggestionEngine  # noqa: E402
 from bot.services.carers import CarerService  # noqa: E402
 from bot.services.evaluate import read_set  # noqa: E402
 from bot.services.prompts import PromptService  # noqa: E402
 from bot.storage.db import Database, make_engine  # noqa: E402
 from bot.storage.migrate import upgrade  # noqa: E402
+from bot.storage.sender_lock import SenderLock  # noqa: E402
 
 REFLECTIONS = {
     "en": [
@@ -52,6 +124,16 @@ REFLECTIONS = {
         "Cocinamos juntos y nos reímos mucho; estaba muy contento.",
     ],
 }
+ONBOARDING = (
+    "cfgob:lang:en",
+    "cfgob:role:foster",
+    "cfgob:age:middle",
+    "cfgob:days:done",
+    "cfgob:time:19:30",
+    "cfgob:tz:Europe/London",
+    "cfgob:privacy:ok",
+)
+ROUND_TRIPS = 120  # about a year of one carer's reflections: a realistic history to read
 
 
 def per_call(fn: Callable[[], object], *, repeat: int = 5, number: int = 300) -> float:
@@ -77,11 +159,16 @@ async def per_call_async(fn: Callable[[], Awaitable[object]], *, number: int = 5
 
 def report(name: str, value: float, baseline_name: str, baseline: float, unit: str = "ms") -> None:
     """Print one figure with its ratio."""
-    scale = 1000 if unit == "ms" else 1
+    scale = {"ms": 1e3, "us": 1e6}.get(unit, 1)
     print(
         f"{name:<44} {value * scale:9.3f} {unit}   = {value / baseline:7.1f} x {baseline_name}"
         f" ({baseline * scale:.3f} {unit})"
     )
+
+
+def judged(line: str, *, ok: bool, goal: str) -> None:
+    """Print a figure the issue set a goal for, with the goal and PASS or MISS."""
+    print(f"{line}   goal {goal}: {'PASS' if ok else 'MISS'}")
 
 
 def _labelled_texts() -> list[tuple[str, str]]:
@@ -149,6 +236,26 @@ def bench_judgement(registry: ContentRegistry) -> None:
     )
 
 
+def bench_stemmer() -> None:
+    """Check Snowball stems come from PyStemmer's C code, and how much faster that is."""
+    stemmer = snowballstemmer.stemmer("english")
+    module = type(stemmer).__module__
+    pure = EnglishStemmer()  # the library's own pure-Python algorithm
+    words = [word for text in REFLECTIONS["en"] for word in text.lower().split()] * 20
+    judged(
+        f"{'snowball stemmer in use':<44} {module}.{type(stemmer).__name__}",
+        ok=module == "Stemmer",
+        goal="PyStemmer (C)",
+    )
+    report(
+        "  stem a word",
+        per_call(lambda: [stemmer.stemWord(word) for word in words], number=20) / len(words),
+        "pure-Python snowballstemmer",
+        per_call(lambda: [pure.stemWord(word) for word in words], number=20) / len(words),
+        unit="us",
+    )
+
+
 def bench_memory() -> None:
     """Memory of loading the content (fresh), and of the sentence model in a process of its own."""
     tracemalloc.start()
@@ -181,15 +288,61 @@ def bench_memory() -> None:
 def _peak_rss(code: str) -> int:
     """Run code in a fresh interpreter and return its peak resident memory in bytes."""
     # VmHWM is this process's own high-water mark; ru_maxrss would carry the parent's over exec.
+    return _status(code, "VmHWM")
+
+
+def _status(code: str, field: str) -> int:
+    """Run code in a fresh interpreter and return one /proc/self/status memory figure, bytes."""
     script = (
         f"import sys; from pathlib import Path; ROOT = Path({str(ROOT / 'content')!r}); "
-        f"sys.path.insert(0, {str(ROOT)!r}); {code}; "
-        "print(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1])"
+        f"sys.path.insert(0, {str(ROOT)!r}); {code}; import gc; gc.collect(); "
+        f"print(next(l for l in open('/proc/self/status') if l.startswith({field!r})).split()[1])"
     )
     out = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
     )
     return int(out.stdout.split()[-1]) * 1024
+
+
+BUILD = (
+    "from bot.app import build_application; from bot.config import Settings; "
+    "from bot.sandbox.api import LocalBotApi; "
+    "app = build_application(Settings(database_url={url!r}, _env_file=None), "
+    "request=LocalBotApi())"
+)
+BARE_PTB = (
+    "from telegram.ext import ApplicationBuilder; from bot.sandbox.api import LocalBotApi; "
+    "app = ApplicationBuilder().token('1:x').request(LocalBotApi()).build()"
+)
+
+
+def bench_rss(folder: str) -> None:
+    """Resident memory of a process holding the built Application, against bare PTB."""
+    build = BUILD.format(url=f"sqlite:///{folder}/rss.db")
+    bare = _status(BARE_PTB, "VmRSS")
+    built = _status(build, "VmRSS")
+    judged(
+        f"{'RSS: built Application (model not loaded)':<44} {built / 1e6:9.1f} MB   = "
+        f"{built / bare:7.1f} x bare PTB Application ({bare / 1e6:.1f} MB)",
+        ok=built <= 2 * bare,
+        goal="<= 2x",
+    )
+    with_model = _status(f"{build}; app.bot_data.services.content.model.embed(['hi'])", "VmRSS")
+    print(
+        f"{'  + sentence model (first judgement)':<44} {(with_model - built) / 1e6:9.1f} MB"
+        "   (the bundled model, loaded lazily, reported separately)"
+    )
+    imported = _status("import bot.app", "VmRSS")
+    lemmatise = "import simplemma; " + "; ".join(
+        f"simplemma.lemmatize('a', lang={lang!r})" for lang in ("en", "es")
+    )
+    dictionaries = _status(lemmatise, "VmRSS") - _status("import simplemma", "VmRSS")
+    print(f"{'  of which imports (import bot.app)':<44} {(imported - bare) / 1e6:9.1f} MB")
+    print(f"{'  of which simplemma en+es dictionaries':<44} {dictionaries / 1e6:9.1f} MB")
+    print(
+        f"{'  of which the rest of content and rules':<44} "
+        f"{(built - imported - dictionaries) / 1e6:9.1f} MB"
+    )
 
 
 def bench_startup(settings: Settings) -> None:
@@ -202,24 +355,92 @@ def bench_startup(settings: Settings) -> None:
         build_application(settings, request=LocalBotApi()).bot_data.services.db.dispose()
 
     cold = _process_seconds(
-        "from bot.app import build_application; from bot.config import Settings; "
-        "from bot.sandbox.api import LocalBotApi; "
-        f"build_application(Settings(database_url={settings.database_url!r}, _env_file=None), "
-        "request=LocalBotApi()).bot_data.services.db.dispose()"
+        BUILD.format(url=settings.database_url) + "; app.bot_data.services.db.dispose()"
     )
-    report(
-        "startup: cold process + build_application",
-        cold,
-        "import telegram.ext",
-        _process_seconds("import telegram.ext"),
-        unit="s",
+    baseline = _process_seconds("import telegram.ext")
+    judged(
+        f"{'startup: cold process + build_application':<44} {cold:9.3f} s    = "
+        f"{cold / baseline:7.1f} x import telegram.ext ({baseline:.3f} s)",
+        ok=cold <= 2.5 * baseline,
+        goal="<= 2.5x",
     )
+    _startup_phases(settings)
     report(
         "startup: warm rebuild (content already loaded)",
         per_call(full, repeat=3, number=3),
         "bare ApplicationBuilder",
         per_call(bare, repeat=3, number=3),
     )
+
+
+PHASES = """
+import json, sys, time
+marks = [time.perf_counter()]
+import telegram.ext
+marks.append(time.perf_counter())
+import bot.app
+marks.append(time.perf_counter())
+import simplemma
+simplemma.lemmatize("a", lang="en"); simplemma.lemmatize("a", lang="es")
+marks.append(time.perf_counter())
+from bot.config import Settings
+from bot.packs.validate import load_validated
+settings = Settings(database_url={url!r}, _env_file=None)
+load_validated(settings.content_dir, settings.locales_dir)
+marks.append(time.perf_counter())
+from bot.storage.db import make_engine
+from bot.storage.migrate import upgrade
+upgrade(make_engine(settings.database_url))
+marks.append(time.perf_counter())
+print(json.dumps({{"lazy": "timezonefinder" not in sys.modules,
+                  "phases": [b - a for a, b in zip(marks, marks[1:])]}}))
+"""
+
+
+def _startup_phases(settings: Settings) -> None:
+    """Say what a cold start spends its time on, phase by phase, in a fresh process."""
+    url = f"{settings.database_url}.phases"
+    out = subprocess.run(
+        [sys.executable, "-c", PHASES.format(url=url)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    result = json.loads(out.stdout)
+    ptb, ours, dictionaries, content, migrate = result["phases"]
+    for name, seconds in (
+        ("import telegram.ext", ptb),
+        ("the rest of import bot.app", ours),
+        ("simplemma en+es dictionaries", dictionaries),
+        ("packs, rules, catalogs: load and validate", content),
+        ("migrations (alembic, fresh SQLite)", migrate),
+    ):
+        print(f"{'  ' + name:<44} {seconds:9.3f} s")
+    for module, seconds in _heaviest_imports():
+        print(f"{'    import ' + module:<44} {seconds:9.3f} s")
+    print(f"{'  timezonefinder loaded at start-up':<44} {'no' if result['lazy'] else 'yes'}")
+
+
+def _heaviest_imports(top: int = 8) -> list[tuple[str, float]]:
+    """The packages ``import bot.app`` spends most time importing (python -X importtime)."""
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import bot.app"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    shallowest: dict[str, tuple[int, int]] = {}
+    for line in out.stderr.splitlines():
+        found = re.match(r"import time:\s+\d+ \|\s+(\d+) \|( *)(\S+)", line)
+        if not found:
+            continue
+        cumulative, depth, package = int(found[1]), len(found[2]), found[3].split(".")[0]
+        if package != "bot" and (package not in shallowest or depth < shallowest[package][1]):
+            shallowest[package] = (cumulative, depth)
+    ranked = sorted(shallowest.items(), key=lambda item: -item[1][0])[:top]
+    return [(package, cumulative / 1e6) for package, (cumulative, _depth) in ranked]
 
 
 def _process_seconds(code: str, runs: int = 3) -> float:
@@ -232,6 +453,197 @@ def _process_seconds(code: str, runs: int = 3) -> float:
     return statistics.median(samples)
 
 
+@dataclass(frozen=True)
+class RoundTrips:
+    """Sequential round trips: wall time for all of them, and the engine's share."""
+
+    count: int
+    seconds: float
+    engine: float = 0.0
+
+    @property
+    def each(self) -> float:
+        """Seconds per round trip."""
+        return self.seconds / self.count
+
+    @property
+    def each_without_engine(self) -> float:
+        """Seconds per round trip with the judgement engine's own time taken out."""
+        return (self.seconds - self.engine) / self.count
+
+
+async def echo_round_trips(
+    count: int, *, request: BaseRequest | None, base_url: str
+) -> RoundTrips:
+    """A bare PTB Application with one MessageHandler that replies the text."""
+    builder = ApplicationBuilder().token("1:x").base_url(base_url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app: Application[Any, Any, Any, Any, Any, Any] = builder.build()
+
+    async def echo(update: Update, _context: object) -> None:
+        assert update.effective_message is not None and update.effective_message.text
+        await update.effective_message.reply_text(update.effective_message.text)
+
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    users = UpdateFactory(app.bot, MessageIds())
+    texts = itertools.cycle(REFLECTIONS["en"])
+    async with app:
+        for _ in range(10):
+            await app.process_update(users.text(next(texts)))
+        start = time.perf_counter()
+        for _ in range(count):
+            await app.process_update(users.text(next(texts)))
+        return RoundTrips(count, time.perf_counter() - start)
+
+
+@contextmanager
+def timing_engine(engine: SuggestionEngine) -> Iterator[list[float]]:
+    """Add up the time spent in ``SuggestionEngine.assess`` while the block runs."""
+    spent = [0.0]
+    assess = engine.assess
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return assess(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - start
+
+    engine.assess = timed  # type: ignore[method-assign]
+    try:
+        yield spent
+    finally:
+        del engine.assess  # type: ignore[method-assign]
+
+
+@contextmanager
+def fixed_answer(engine: SuggestionEngine) -> Iterator[list[float]]:
+    """Replace ``SuggestionEngine.assess`` by one stored answer: the pipeline without judging."""
+    answer = engine.assess(
+        REFLECTIONS["en"][1], locale="en", dimension=None, age_band=None, role=None
+    )
+    engine.assess = lambda *_args, **_kwargs: answer  # type: ignore[method-assign]
+    try:
+        yield [0.0]
+    finally:
+        del engine.assess  # type: ignore[method-assign]
+
+
+async def reflection_round_trips(
+    settings: Settings, count: int, *, request: BaseRequest | None, judge: bool = True
+) -> RoundTrips:
+    """An onboarded carer's reflections, each answered with a suggestion, one after another.
+
+    With ``judge=False`` the engine gives one stored answer instead, so the figure shows the
+    pipeline alone, without the idle wake-ups that 30 ms of judging leaves behind it.
+    """
+    clock = ManualClock(datetime(2026, 11, 23, 12, tzinfo=UTC))
+    app = build_application(settings, request=request, clock=clock)
+    ids = request.ids if isinstance(request, LocalBotApi) else MessageIds()
+    users = UpdateFactory(app.bot, ids)
+    texts = itertools.cycle(REFLECTIONS["en"])
+    engine = app.bot_data.services.engine
+    async with app:
+        await on_startup(app)
+        await app.process_update(users.text("/start"))
+        for data in ONBOARDING:
+            await app.process_update(users.callback(data))
+        for _ in range(10):  # the model loads on the first judgement
+            clock.advance(timedelta(minutes=1))  # never within a long paste's stitch window
+            await app.process_update(users.text(next(texts)))
+        elapsed = 0.0
+        with (timing_engine if judge else fixed_answer)(engine) as spent:
+            for _ in range(count):
+                clock.advance(timedelta(minutes=1))
+                update = users.text(next(texts))
+                start = time.perf_counter()
+                await app.process_update(update)
+                elapsed += time.perf_counter() - start
+    app.bot_data.services.db.dispose()
+    return RoundTrips(count, elapsed, spent[0])
+
+
+def compare_round_trips(
+    transport: str, bot: RoundTrips, echo: RoundTrips, goal: float, *, fixed: RoundTrips
+) -> None:
+    """Print a reflection's round trip against the echo bot's, engine time beside."""
+    ratio = echo.each / bot.each_without_engine
+    judged(
+        f"{'reflection over ' + transport + ', engine removed':<44} "
+        f"{bot.each_without_engine * 1e3:9.3f} ms   = {ratio:7.2f} x echo bot throughput"
+        f" ({echo.each * 1e3:.3f} ms)",
+        ok=ratio >= goal,
+        goal=f">= {goal}x",
+    )
+    print(
+        f"{'  judgement engine per reflection':<44} {bot.engine / bot.count * 1e3:9.3f} ms"
+        f"   ({bot.engine / bot.seconds:.0%} of the round trip)"
+    )
+    print(
+        f"{'  same, engine giving a stored answer':<44} {fixed.each * 1e3:9.3f} ms   = "
+        f"{echo.each / fixed.each:7.2f} x echo bot throughput (no idle gap to wake from)"
+    )
+
+
+@contextmanager
+def local_bot_api() -> Iterator[str]:
+    """Run the HTTP Bot API server in a process of its own; yield its root URL."""
+    server = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "--serve-bot-api"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        yield server.stdout.readline().strip()
+    finally:
+        server.terminate()
+        server.wait()
+
+
+async def bench_round_trips_http(folder: str) -> None:
+    """Reflection round trips over real HTTP, against an echo bot on the same server."""
+    with local_bot_api() as url:
+
+        def settings(name: str) -> Settings:
+            return Settings(
+                database_url=f"sqlite:///{folder}/{name}.db", telegram_api_url=url, _env_file=None
+            )
+
+        echo = await echo_round_trips(ROUND_TRIPS, request=None, base_url=f"{url}/bot")
+        bot = await reflection_round_trips(settings("http"), ROUND_TRIPS, request=None)
+        fixed = await reflection_round_trips(
+            settings("http-fixed"), ROUND_TRIPS, request=None, judge=False
+        )
+    compare_round_trips("HTTP", bot, echo, goal=0.6, fixed=fixed)
+    per_second = 1 / bot.each
+    judged(
+        f"{'  reflections per second, engine included':<44} {per_second:9.1f} /s   = "
+        f"{echo.each / bot.each:7.2f} x echo bot throughput",
+        ok=per_second >= 40,
+        goal=">= 40/s",
+    )
+
+
+async def bench_round_trips_in_process(folder: str) -> None:
+    """The same through the recording LocalBotApi, with no network at all."""
+
+    def settings(name: str) -> Settings:
+        return Settings(database_url=f"sqlite:///{folder}/{name}.db", _env_file=None)
+
+    echo = await echo_round_trips(
+        ROUND_TRIPS, request=LocalBotApi(), base_url="https://api.telegram.org/bot"
+    )
+    bot = await reflection_round_trips(
+        settings("local"), ROUND_TRIPS, request=LocalBotApi(ids=MessageIds())
+    )
+    fixed = await reflection_round_trips(
+        settings("local-fixed"), ROUND_TRIPS, request=LocalBotApi(ids=MessageIds()), judge=False
+    )
+    compare_round_trips("LocalBotApi", bot, echo, goal=0.2, fixed=fixed)
+
+
 async def bench_round_trip(settings: Settings) -> None:
     """Update in to reply out: a reflection, against /help (no database write)."""
     api = LocalBotApi(ids=MessageIds())
@@ -240,17 +652,8 @@ async def bench_round_trip(settings: Settings) -> None:
     users = UpdateFactory(app.bot, api.ids)
     async with app:
         await on_startup(app)
-        for step in ("/start",):
-            await app.process_update(users.text(step))
-        for data in (
-            "cfgob:lang:en",
-            "cfgob:role:foster",
-            "cfgob:age:middle",
-            "cfgob:days:done",
-            "cfgob:time:19:30",
-            "cfgob:tz:Europe/London",
-            "cfgob:privacy:ok",
-        ):
+        await app.process_update(users.text("/start"))
+        for data in ONBOARDING:
             await app.process_update(users.callback(data))
         await app.process_update(users.text("/prompt"))
         texts = iter(REFLECTIONS["en"] * 100)
@@ -270,7 +673,7 @@ class NullNotifier:
 
 
 async def bench_sweep(url: str, carers: int) -> None:
-    """Sweep N due carers, against inserting N rows one transaction each."""
+    """Sweep N due carers (unthrottled), against inserting N rows one transaction each."""
     engine = make_engine(url)
     upgrade(engine)
     db = Database(engine)
@@ -281,7 +684,15 @@ async def bench_sweep(url: str, carers: int) -> None:
         await service.set_timezone(user, "Europe/London")
         await service.finish_onboarding(user)
     clock.advance(timedelta(hours=12))
-    prompts = PromptService(db, ContentRegistry.load(ROOT / "content"), clock, NullNotifier())
+    # Telegram's pace is bench/delivery.py's subject; here the sweep's own cost is measured.
+    unthrottled = Pace(per_second=1e9, per_chat_interval=0.0)
+    prompts = PromptService(
+        db,
+        ContentRegistry.load(ROOT / "content"),
+        clock,
+        PacedSender(NullNotifier(), unthrottled),
+        SenderLock(engine),
+    )
     start = time.perf_counter()
     result = await prompts.sweep()
     sweep = time.perf_counter() - start
@@ -309,8 +720,12 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(database_url=f"sqlite:///{folder}/bench.db", _env_file=None)
         bench_memory()
+        bench_rss(folder)
         bench_judgement(registry)
+        bench_stemmer()
         bench_startup(settings)
+        await bench_round_trips_http(folder)
+        await bench_round_trips_in_process(folder)
         await bench_round_trip(settings)
         await bench_sweep(f"sqlite:///{folder}/sweep.db", carers=500)
 

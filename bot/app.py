@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions
@@ -18,6 +19,7 @@ from bot.packs.validate import load_validated
 from bot.ports import Clock, SystemClock
 from bot.scheduling.jobs import plan_sweep
 from bot.scheduling.notifier import TelegramPromptNotifier
+from bot.scheduling.sender import Pace, PacedSender
 from bot.services.arrivals import ArrivalService
 from bot.services.assess import SuggestionEngine
 from bot.services.carers import CarerService
@@ -25,8 +27,10 @@ from bot.services.inbox import InboxService
 from bot.services.journal import JournalService
 from bot.services.prompts import PromptService
 from bot.services.reflections import ReflectionService
+from bot.services.status import StatusService
 from bot.storage.db import Database, make_engine
 from bot.storage.migrate import upgrade
+from bot.storage.sender_lock import SenderLock
 
 SANDBOX_TOKEN = "123456:sandbox-token-not-used-on-any-network"
 
@@ -66,11 +70,20 @@ def build_application(
         arrivals=ArrivalService(db, clock),
         carers=CarerService(db, clock, catalogs),
         prompts=PromptService(
-            db, content, clock, TelegramPromptNotifier(app.bot, catalogs, content)
+            db,
+            content,
+            clock,
+            PacedSender(
+                TelegramPromptNotifier(app.bot, catalogs, content),
+                Pace(per_second=settings.send_rate_per_second),
+            ),
+            SenderLock(db.engine),
+            lease=settings.delivery_lease_seconds,
         ),
         inbox=InboxService(db, clock, reflections),
         reflections=reflections,
         journal=JournalService(db, content, clock, retention_days=settings.retention_days),
+        status=StatusService(db, clock, lease=timedelta(seconds=settings.delivery_lease_seconds)),
     )
     app.bot_data.dev_chat_id = settings.dev_chat_id
     app.bot_data.sweep_interval = settings.sweep_interval_seconds
@@ -95,5 +108,6 @@ async def on_startup(app: BotApplication) -> None:
 
 
 async def on_shutdown(app: BotApplication) -> None:
-    """Release database connections."""
+    """Hand the sender role to another process, then release database connections."""
+    app.bot_data.services.prompts.stand_down()
     app.bot_data.services.db.dispose()

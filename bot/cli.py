@@ -1,4 +1,4 @@
-"""Command line: run | chat | packs check|embed | suggest | eval | db upgrade."""
+"""Command line: run | serve | status | chat | packs check|embed | suggest | eval | db upgrade."""
 
 from __future__ import annotations
 
@@ -8,10 +8,15 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.domain.model import AgeBand, Dimension, Role
+
+if TYPE_CHECKING:
+    from bot.services.status import DeliveryStatus
 
 SANDBOX_DATABASE_URL = "sqlite:///sandbox.db"
 # my_chat_member tells the gate that a carer blocked the bot, or that it was added to a group.
@@ -40,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     run = commands.add_parser("run", help="run the bot with long polling (needs BOT_TOKEN)")
     run.set_defaults(handler=_run)
+    serve = commands.add_parser(
+        "serve", help="receive updates by webhook on PORT (needs WEBHOOK_URL, WEBHOOK_SECRET)"
+    )
+    serve.set_defaults(handler=_serve)
+    status = commands.add_parser("status", help="print the delivery figures of DATABASE_URL")
+    status.set_defaults(handler=_status)
     chat = commands.add_parser("chat", help="try the bot in this terminal: no token, no network")
     chat.add_argument("--language", default=None, help="Telegram language code, e.g. es")
     chat.set_defaults(handler=_chat)
@@ -93,7 +104,7 @@ def _configure_logging(settings: Settings) -> None:
 
 def _run(_args: argparse.Namespace) -> int:
     from telegram import Bot
-    from telegram.error import InvalidToken, TelegramError
+    from telegram.error import TelegramError
 
     from bot.app import build_application
 
@@ -116,16 +127,124 @@ def _run(_args: argparse.Namespace) -> int:
         app = build_application(settings)  # refuses invalid content before touching Telegram
         asyncio.run(check_token())
         app.run_polling(allowed_updates=ALLOWED_UPDATES)
-    except InvalidToken:
+    except TelegramError as error:
+        return _refused_by_telegram(error)
+    return 0
+
+
+def _refused_by_telegram(error: Exception) -> int:
+    """Say why Telegram stopped the start, in one line without the token; return exit code 2."""
+    from telegram.error import InvalidToken
+
+    if isinstance(error, InvalidToken):
         print(
             "Telegram rejected BOT_TOKEN (HTTP 401/404): check the token with @BotFather",
             file=sys.stderr,
         )
-        return 2
-    except TelegramError as error:  # its message may quote the token or a URL holding it
+    else:  # its message may quote the token or a URL holding it
         print(f"could not start: the Bot API answered {type(error).__name__}", file=sys.stderr)
+    return 2
+
+
+def _serve(_args: argparse.Namespace) -> int:
+    """Serve the webhook: several such processes may share one PostgreSQL database."""
+    from telegram.error import TelegramError
+
+    from bot.app import build_application
+    from bot.web import Webhook, serve
+
+    settings = _serve_settings()
+    if settings is None:
         return 2
+    _configure_logging(settings)
+    assert settings.webhook_url and settings.webhook_secret  # checked by _serve_settings
+    webhook = Webhook(
+        url=settings.webhook_url,
+        path=settings.webhook_path,
+        secret=settings.webhook_secret.get_secret_value(),
+        port=settings.port,
+        allowed_updates=ALLOWED_UPDATES,
+    )
+    try:
+        asyncio.run(serve(build_application(settings), webhook))
+    except TelegramError as error:
+        return _refused_by_telegram(error)
     return 0
+
+
+def _serve_settings() -> Settings | None:
+    """Read the settings ``serve`` needs, or say in one line what is missing or wrong."""
+    from pydantic import ValidationError
+
+    from bot.config import describe_invalid
+
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        problems = describe_invalid(error).replace("\n", "; ")
+        print(f"serve did not start: {problems}", file=sys.stderr)
+        return None
+    required = {
+        "BOT_TOKEN": settings.bot_token,
+        "WEBHOOK_URL": settings.webhook_url,
+        "WEBHOOK_SECRET": settings.webhook_secret,
+    }
+    missing = [name for name, value in required.items() if not value]
+    if missing:
+        print(f"serve did not start: set {', '.join(missing)} (see README)", file=sys.stderr)
+        return None
+    return settings
+
+
+def _status(_args: argparse.Namespace) -> int:
+    """Print what the metrics endpoint shows, for an operator without Prometheus."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.ports import SystemClock
+    from bot.services.status import read_delivery_status
+    from bot.storage.db import Database, make_engine
+
+    settings = Settings()
+    db = Database(make_engine(settings.database_url))
+    try:
+        lease = timedelta(seconds=settings.delivery_lease_seconds)
+        status = read_delivery_status(db, SystemClock().now(), lease)
+    except SQLAlchemyError as error:  # its message may quote the URL and its password
+        print(
+            f"could not read DATABASE_URL ({type(error).__name__}); "
+            "is it reachable and up to date (python -m bot db upgrade)?",
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        db.dispose()
+    print(*status_lines(status), sep="\n")
+    return 0
+
+
+def status_lines(status: DeliveryStatus) -> list[str]:
+    """Render the figures as ``name: value`` lines with the values aligned."""
+    figures = {
+        "backlog": str(status.backlog),
+        "oldest due": _oldest_due(status),
+        "send rate": f"{status.send_rate:.2f}/s",
+        "stuck": str(status.stuck),
+        "in flight": str(status.in_flight),
+        "missed (24 h)": str(status.missed_24h),
+        "ambiguous (24 h)": str(status.ambiguous_24h),
+        "failed (24 h)": str(status.failed_24h),
+        "sender": status.sender or "none: no process holds the sender lock",
+    }
+    width = max(map(len, figures)) + 1
+    return [f"{name + ':':<{width}} {value}" for name, value in figures.items()]
+
+
+def _oldest_due(status: DeliveryStatus) -> str:
+    """Show when the oldest due delivery was due and how late it is."""
+    if status.oldest_due_at is None:
+        return "none"
+    due = status.oldest_due_at.isoformat(timespec="seconds").replace("+00:00", "Z")
+    return f"{due} ({status.oldest_due_seconds:.0f} s late)"
 
 
 def _chat(args: argparse.Namespace) -> int:

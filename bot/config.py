@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+OPERATOR_PATHS = ("/metrics", "/healthz")  # served beside the webhook by python -m bot serve
+# Telegram's rule for setWebhook's secret_token, echoed in X-Telegram-Bot-Api-Secret-Token.
+WEBHOOK_SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -23,8 +28,16 @@ class Settings(BaseSettings):
     locales_dir: Path = PROJECT_ROOT / "locales"
     sweep_interval_seconds: float = Field(default=30.0, gt=0)
     retention_days: int = Field(default=365, ge=1, le=36500)
+    # Telegram's bulk limit for a free bot; paid broadcasts allow more.
+    send_rate_per_second: float = Field(default=30.0, gt=0, le=1000)
+    # A delivery still "sending" this long after its claim is recovered as ambiguous.
+    delivery_lease_seconds: float = Field(default=300.0, ge=5)
     dev_chat_id: int | None = None
     log_level: str = "INFO"
+    # Webhook mode (python -m bot serve): the public HTTPS URL, its shared secret, the local port.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    port: int = Field(default=8080, ge=1, le=65535)
 
     @field_validator("telegram_api_url")
     @classmethod
@@ -42,6 +55,36 @@ class Settings(BaseSettings):
         if level not in LOG_LEVELS:
             raise ValueError(f"must be one of {', '.join(LOG_LEVELS)} (any case), not {value!r}")
         return level
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _https_webhook(cls, value: str | None) -> str | None:
+        """Telegram only calls HTTPS webhooks; TLS ends at the load balancer, not here."""
+        if not value:  # unset, or set to nothing
+            return None
+        parts = urlsplit(value)
+        if parts.scheme != "https" or not parts.hostname:
+            raise ValueError(
+                "must be an https:// URL with a host, e.g. https://bot.example.org/hook"
+            )
+        if parts.path in OPERATOR_PATHS:
+            raise ValueError(f"its path may not be {parts.path}, which serves operators")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram refuses other secrets; say so at start-up rather than at setWebhook."""
+        if value is None or not value.get_secret_value():  # unset, or set to nothing
+            return None
+        if not WEBHOOK_SECRET_SHAPE.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of A-Z a-z 0-9 _ - (Telegram's rule)")
+        return value
+
+    @property
+    def webhook_path(self) -> str:
+        """Return the path Telegram posts to, as the load balancer passes it on."""
+        return urlsplit(self.webhook_url or "").path or "/"
 
     @property
     def api_base_url(self) -> str:

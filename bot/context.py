@@ -16,6 +16,7 @@ from bot.services.inbox import InboxService
 from bot.services.journal import JournalService
 from bot.services.prompts import PromptService
 from bot.services.reflections import ReflectionService
+from bot.services.status import StatusService
 from bot.storage.db import Database
 
 
@@ -33,6 +34,7 @@ class Services:
     inbox: InboxService
     reflections: ReflectionService
     journal: JournalService
+    status: StatusService
 
 
 class BotData:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from bot.domain.delivery import SendOutcome
+
 
 class Clock(Protocol):
     """Tell the time; tests and the sandbox move it by hand."""
@@ -57,12 +59,16 @@ class PromptMessage:
 
 
 class DeliveryFailedError(Exception):
-    """Sending failed; ``transient`` says whether trying again later may work."""
+    """Sending failed; ``outcome`` says whether it may have arrived and whether to retry."""
 
-    def __init__(self, reason: str, *, transient: bool) -> None:
-        """Record why, and whether to retry."""
+    def __init__(
+        self, reason: str, *, outcome: SendOutcome, retry_after: float | None = None
+    ) -> None:
+        """Record why, what it means for the delivery, and any wait Telegram asked for."""
         super().__init__(reason)
-        self.transient = transient
+        self.reason = reason
+        self.outcome = outcome
+        self.retry_after = retry_after
 
 
 class PromptNotifier(Protocol):

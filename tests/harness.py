@@ -14,7 +14,10 @@ from bot.ports import ManualClock
 from bot.sandbox.api import ApiCall, LocalBotApi, MessageIds
 from bot.sandbox.updates import UpdateFactory
 from bot.scheduling.jobs import SWEEP_JOB
+from bot.scheduling.sender import Pace
 from bot.storage.models import Carer, PromptDelivery, Reflection
+
+QUICK_RETRIES = Pace(backoff_base=0.001, backoff_cap=0.01)
 
 
 @asynccontextmanager
@@ -22,6 +25,8 @@ async def running_chat(settings: Settings, clock: ManualClock) -> AsyncIterator[
     """Build and start an application as a process would, and talk to it as one carer."""
     api = LocalBotApi(ids=MessageIds())
     app = build_application(settings, request=api, clock=clock)
+    # Telegram's pace, but retries after a dropped connection come at once in tests.
+    app.bot_data.services.prompts.sender.pace = QUICK_RETRIES
     async with app:
         await on_startup(app)  # what run_polling calls as post_init
         yield Chat(app, api, clock)

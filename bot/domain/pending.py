@@ -10,6 +10,7 @@ Flow = Literal["ob", "set"]
 _FIELDS: tuple[str, ...] = get_args(SettingField)
 _FLOWS: tuple[str, ...] = get_args(Flow)
 _MAX_ID = 2**63 - 1
+REFLECTION_PREFIX = "reflection:"
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def encode_pending(pending: Pending | None) -> str | None:
     if pending is None:
         return None
     if isinstance(pending, AwaitingReflection):
-        return f"reflection:{pending.delivery_id}"
+        return f"{REFLECTION_PREFIX}{pending.delivery_id}"
     return f"{pending.field}:{pending.flow}"
 
 

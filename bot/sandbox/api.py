@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram.error import NetworkError
+import httpx
+from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 BOT_USER = {
@@ -30,6 +34,7 @@ class ApiCall:
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
     message_id: int | None = None
+    at: float = field(default_factory=time.monotonic)  # when the call reached the API
 
     @property
     def text(self) -> str:
@@ -79,8 +84,13 @@ class LocalBotApi(BaseRequest):
         self.calls: list[ApiCall] = []
         self.ids = ids or MessageIds()
         self._listener = listener
-        self._failures: list[tuple[str, int, str]] = []
+        self._failures: list[tuple[str, int, str, int | None]] = []
         self._network_failures = 0
+        self._lost_answers = 0
+        self._rate: tuple[int, int] | None = None
+        self._recent_sends: deque[float] = deque()
+        self._latency = 0.0
+        self.too_many_requests = 0  # 429s answered because of enforce_rate
 
     @property
     def read_timeout(self) -> float | None:
@@ -93,13 +103,27 @@ class LocalBotApi(BaseRequest):
     async def shutdown(self) -> None:
         """Nothing to close."""
 
-    def fail_next(self, method: str, *, status: int, description: str) -> None:
-        """Make the next call of ``method`` return a Bot API error."""
-        self._failures.append((method, status, description))
+    def fail_next(
+        self, method: str, *, status: int, description: str, retry_after: int | None = None
+    ) -> None:
+        """Make the next call of ``method`` return a Bot API error (429 with ``retry_after``)."""
+        self._failures.append((method, status, description, retry_after))
 
     def drop_connection_next(self, times: int = 1) -> None:
-        """Make the next calls raise a network error, as if Telegram were unreachable."""
+        """Make the next calls fail to connect, as if Telegram were unreachable."""
         self._network_failures += times
+
+    def time_out_after_sending_next(self) -> None:
+        """Deliver the next message, then lose the answer: the sender cannot know it arrived."""
+        self._lost_answers += 1
+
+    def enforce_rate(self, per_second: int, *, retry_after: int = 1) -> None:
+        """Answer 429 to sendMessage calls beyond ``per_second`` in any one-second window."""
+        self._rate = (per_second, retry_after)
+
+    def add_latency(self, seconds: float) -> None:
+        """Make every call take a round trip of ``seconds``."""
+        self._latency = seconds
 
     def sent(self, method: str = "sendMessage") -> list[ApiCall]:
         """Return the recorded calls of one method."""
@@ -126,15 +150,19 @@ class LocalBotApi(BaseRequest):
                 else []
             )
         }
+        if self._latency and endpoint != "getUpdates":
+            await asyncio.sleep(self._latency)
         if self._network_failures and endpoint != "getUpdates":
             self._network_failures -= 1
-            raise NetworkError("sandbox: connection dropped")
-        for index, (method_name, status, description) in enumerate(self._failures):
+            raise NetworkError("sandbox: connection dropped") from httpx.ConnectError("refused")
+        for index, (method_name, status, description, wait) in enumerate(self._failures):
             if method_name == endpoint:
                 del self._failures[index]
-                return status, json.dumps(
-                    {"ok": False, "error_code": status, "description": description}
-                ).encode()
+                return _error(status, description, wait)
+        if endpoint == "sendMessage" and self._over_rate():
+            self.too_many_requests += 1
+            assert self._rate is not None
+            return _error(429, "Too Many Requests: retry later", self._rate[1])
         refusal = _refusal(endpoint, params)
         if refusal is not None:
             return 400, json.dumps(
@@ -146,7 +174,22 @@ class LocalBotApi(BaseRequest):
             self.calls.append(call)
             if self._listener:
                 self._listener(call)
+        if self._lost_answers and endpoint == "sendMessage":
+            self._lost_answers -= 1
+            raise TimedOut("sandbox: read timed out") from httpx.ReadTimeout("lost answer")
         return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def _over_rate(self) -> bool:
+        """Track sendMessage calls in a sliding one-second window, as Telegram's flood control."""
+        if self._rate is None:
+            return False
+        now = time.monotonic()
+        while self._recent_sends and now - self._recent_sends[0] >= 1.0:
+            self._recent_sends.popleft()
+        if len(self._recent_sends) >= self._rate[0]:
+            return True
+        self._recent_sends.append(now)
+        return False
 
     def _result(self, call: ApiCall) -> Any:
         if call.method == "getMe":
@@ -188,6 +231,14 @@ class LocalBotApi(BaseRequest):
 
 TEXT_LIMIT = 4096  # UTF-16 code units
 CALLBACK_DATA_LIMIT = 64  # bytes
+
+
+def _error(status: int, description: str, retry_after: int | None) -> tuple[int, bytes]:
+    """Render a Bot API error body; 429s carry ``parameters.retry_after`` as Telegram's do."""
+    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
+    return status, json.dumps(body).encode()
 
 
 def _refusal(method: str, params: dict[str, Any]) -> str | None:

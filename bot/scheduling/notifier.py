@@ -1,10 +1,14 @@
-"""Send prompts through the Telegram Bot API; map its errors to retry-or-give-up."""
+"""Send prompts through the Telegram Bot API; map its errors to what they mean for delivery."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import httpx
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.domain.delivery import SendOutcome
 from bot.handlers import keyboards, texts
 from bot.i18n import Catalogs
 from bot.packs.registry import ContentRegistry
@@ -36,10 +40,34 @@ class TelegramPromptNotifier:
                 text,
                 reply_markup=keyboards.prompt_actions(t, message.delivery_id),
             )
-        except (Forbidden, BadRequest) as exc:
-            raise DeliveryFailedError(type(exc).__name__, transient=False) from exc
-        except (RetryAfter, NetworkError) as exc:
-            raise DeliveryFailedError(type(exc).__name__, transient=True) from exc
         except TelegramError as exc:
-            raise DeliveryFailedError(type(exc).__name__, transient=True) from exc
+            raise classify(exc) from exc
         return sent.message_id
+
+
+# Transport errors raised before the request could reach Telegram: sending again is safe.
+_NOT_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+    httpx.ProxyError,
+)
+
+
+def classify(exc: TelegramError) -> DeliveryFailedError:
+    """Say what a Bot API error means for the delivery; when unsure, it may have arrived."""
+    name = type(exc).__name__
+    if isinstance(exc, RetryAfter):
+        wait = exc.retry_after
+        seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+        return DeliveryFailedError(name, outcome=SendOutcome.RETRY, retry_after=seconds)
+    if isinstance(exc, Forbidden) or (
+        isinstance(exc, BadRequest) and "chat not found" in exc.message.lower()
+    ):
+        return DeliveryFailedError(name, outcome=SendOutcome.UNREACHABLE)
+    if isinstance(exc, BadRequest):
+        return DeliveryFailedError(name, outcome=SendOutcome.REJECTED)
+    if isinstance(exc, NetworkError) and isinstance(exc.__cause__, _NOT_SENT):
+        return DeliveryFailedError(name, outcome=SendOutcome.RETRY)
+    return DeliveryFailedError(name, outcome=SendOutcome.AMBIGUOUS)

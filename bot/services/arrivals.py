@@ -33,25 +33,26 @@ class ArrivalService:
         self._clock = clock
 
     async def arrive(self, *, update_id: int, telegram_user_id: int, command: bool) -> Arrival:
-        """Take the update once; a command abandons a pending typed answer."""
+        """Take the update once; a command abandons a pending typed answer.
+
+        Usually one statement: the claim also reads what the gate needs about the carer, and
+        the carer row is loaded only when there is something to change.
+        """
         now = self._clock.now()
 
         def work(session: Session) -> Arrival:
-            if not repo.claim_update(session=session, update_id=update_id, now=now):
+            claimed = repo.claim_update(
+                session=session, update_id=update_id, telegram_user_id=telegram_user_id, now=now
+            )
+            if claimed is None:
                 return Arrival(duplicate=True)
+            stale = command and isinstance(claimed.awaiting, AwaitingSetting)
+            if not stale and claimed.pause_reason != UNREACHABLE:
+                return Arrival(locale=claimed.locale)
             carer = repo.get_carer_by_telegram_id(
                 session=session, telegram_user_id=telegram_user_id
             )
-            if carer is None:
-                return Arrival()
-            if command and isinstance(carer.awaiting, AwaitingSetting):
-                carer.awaiting = None
-            if carer.pause_reason != UNREACHABLE:
-                return Arrival(locale=carer.locale)
-            carer.pause_reason = None  # told once
-            return Arrival(
-                locale=carer.locale, stopped_at=carer.paused_at, timezone=carer.timezone
-            )
+            return Arrival() if carer is None else _arrival_of(carer, command=command)
 
         return await self._db.run(work)
 
@@ -80,6 +81,16 @@ class ArrivalService:
                 stop_unreachable(carer, now)
 
         await self._db.run(work)
+
+
+def _arrival_of(carer: Carer, *, command: bool) -> Arrival:
+    """Drop an abandoned typed answer; tell, once, a carer Telegram could not reach why."""
+    if command and isinstance(carer.awaiting, AwaitingSetting):
+        carer.awaiting = None
+    if carer.pause_reason != UNREACHABLE:
+        return Arrival(locale=carer.locale)
+    carer.pause_reason = None  # told once
+    return Arrival(locale=carer.locale, stopped_at=carer.paused_at, timezone=carer.timezone)
 
 
 def stop_unreachable(carer: Carer, now: datetime) -> None:

@@ -6,8 +6,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import datetime, time
 from functools import cache
-
-from timezonefinder import TimezoneFinder
+from typing import TYPE_CHECKING
 
 from bot.domain.errors import NoDaysChosenError, NotOnboardedError, UnknownTimezoneError
 from bot.domain.model import AgeBand, Role
@@ -20,11 +19,17 @@ from bot.storage import repositories as repo
 from bot.storage.db import Database, Session
 from bot.storage.models import Carer
 
+if TYPE_CHECKING:
+    from timezonefinder import TimezoneFinder
+
 Mutation = Callable[[Carer], None]
 
 
 @cache
 def _timezone_finder() -> TimezoneFinder:
+    """Load the timezone polygons on the first shared location, never at start-up."""
+    from timezonefinder import TimezoneFinder  # noqa: PLC0415 - only the location path needs it
+
     return TimezoneFinder()
 
 

@@ -12,7 +12,6 @@ from bot.ports import Clock
 from bot.services.carers import reschedule
 from bot.services.reflections import IncomingText, ReflectionService
 from bot.services.views import CarerView, ReflectionOutcome, RevisionOutcome
-from bot.storage import repositories as repo
 from bot.storage.db import Database, Session
 from bot.storage.models import Carer
 
@@ -49,36 +48,24 @@ class InboxService:
         self._reflections = reflections
 
     async def receive_text(self, incoming: IncomingText) -> InboxResult:
-        """Handle one text message in one transaction."""
+        """Handle one text message in one transaction: one read, then the writes it calls for."""
 
         def work(session: Session) -> InboxResult:
-            carer = repo.get_carer_by_telegram_id(
-                session=session, telegram_user_id=incoming.telegram_user_id
-            )
-            if carer is None:
+            context = self._reflections.read_context(session, incoming)
+            if context is None:
                 raise NotOnboardedError()
+            carer = context.carer
             text = clean_text(incoming.text)  # refuse control characters and blank text
             pending = carer.awaiting
             if isinstance(pending, AwaitingSetting):
-                if not self._answers_prompt(session, carer, incoming):
+                if context.replied_id is None:  # not a reply to one of the carer's prompts
                     return self._answer_setting(carer, pending, text)
                 carer.awaiting = None  # replying to a prompt abandons the typed setting
             if carer.onboarded_at is None:
                 raise NotOnboardedError()
-            return self._reflections.record(session, carer, incoming)
+            return self._reflections.record(session, context, incoming)
 
         return await self._db.run(work)
-
-    @staticmethod
-    def _answers_prompt(session: Session, carer: Carer, incoming: IncomingText) -> bool:
-        """Say whether the text is a reply to one of the carer's prompts."""
-        assert carer.id is not None
-        if incoming.reply_to_message_id is None:
-            return False
-        delivery = repo.get_delivery_by_message(
-            session=session, carer_id=carer.id, message_id=incoming.reply_to_message_id
-        )
-        return delivery is not None
 
     def _answer_setting(
         self, carer: Carer, pending: AwaitingSetting, text: str

@@ -1,56 +1,84 @@
-"""Choose prompts, deliver them exactly once, and handle answer, snooze and skip."""
+"""Choose prompts, deliver each at most once at Telegram's pace, and handle the buttons.
+
+The sweep is a drain: while this process holds the sender lock it recovers rows stuck past
+their lease, plans due slots a batch at a time, claims due deliveries a batch at a time, sends
+them through the paced sender, and records every outcome, until nothing is due. The states
+and what each failure means are in ``bot.domain.delivery``.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, time
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime, time, timedelta
 from functools import partial
 from typing import Literal
 
+from bot.domain import delivery as state
+from bot.domain.delivery import SENDING_LEASE, SendOutcome
 from bot.domain.errors import NotOnboardedError, PromptClosedError
 from bot.domain.model import DEFAULT_AGE_BAND, DEFAULT_ROLE, Dimension
 from bot.domain.pending import AwaitingReflection
 from bot.domain.rotation import choose_least_used, dimension_order
 from bot.domain.schedule import (
+    QUIET_WINDOW,
     later_today,
     missed_quiet_window,
     resolve_timezone,
     tomorrow_at,
 )
 from bot.packs.registry import ContentRegistry, Prompt
-from bot.ports import Clock, DeliveryFailedError, PromptMessage, PromptNotifier
+from bot.ports import Clock, PromptMessage
+from bot.scheduling.sender import PacedSender, SendResult
 from bot.services.arrivals import stop_unreachable
 from bot.services.carers import next_slot_after
 from bot.services.views import CarerView, SnoozeOutcome, SweepReport
 from bot.storage import repositories as repo
 from bot.storage.db import Database, Session
 from bot.storage.models import Carer, PromptDelivery
+from bot.storage.sender_lock import SenderLock
 
 log = logging.getLogger(__name__)
 
-SWEEP_BATCH = 500
+PLAN_BATCH = 1000
+SEND_BATCH = 240  # about 8 s of sending at 30 msg/s: claims stay far inside their lease
+GIVE_UP_AFTER = 20  # attempts across drains before a delivery that never got out fails
 SnoozeOption = Literal["later", "tomorrow"]
-DeliveryResult = Literal["sent", "missed", "failed", "retry", "taken"]
+DeliveryResult = Literal["sent", "missed", "failed", "retry", "taken", "ambiguous"]
 
 
 class PromptService:
     """Everything about prompts reaching carers."""
 
     def __init__(
-        self, db: Database, content: ContentRegistry, clock: Clock, notifier: PromptNotifier
+        self,
+        db: Database,
+        content: ContentRegistry,
+        clock: Clock,
+        sender: PacedSender,
+        lock: SenderLock,
+        *,
+        lease: float = SENDING_LEASE.total_seconds(),
     ) -> None:
-        """Wire storage, packs, time and the outgoing channel."""
+        """Wire storage, packs, time, the paced sender and the one-sender lock."""
         self._db = db
         self._content = content
         self._clock = clock
-        self._notifier = notifier
+        self.sender = sender
+        self._lock = lock
+        self._lease = lease
 
     def choose_prompt(self, session: Session, carer: Carer) -> Prompt:
         """Pick the next dimension in the cycle and its least-used prompt for this carer."""
         assert carer.id is not None
         last = repo.last_dimension(session=session, carer_id=carer.id)
         used = repo.prompt_use_counts(session=session, carer_id=carer.id)
+        return self.pick_prompt(carer, last, used)
+
+    def pick_prompt(self, carer: Carer, last: str | None, used: Counter[str]) -> Prompt:
+        """Rotate dimensions and prefer the carer's least-used prompt for their audience."""
         view = CarerView.of(carer)
         band, role = view.age_band or DEFAULT_AGE_BAND, view.role or DEFAULT_ROLE
         for dimension in dimension_order(Dimension(last) if last else None):
@@ -82,72 +110,95 @@ class PromptService:
         return view
 
     async def sweep(self) -> SweepReport:
-        """Turn due schedule slots into deliveries, then send every one whose time has come."""
-        now = self._clock.now()
+        """Drain everything due, if this process is the sender; another one may be."""
         report = SweepReport()
-        report.planned, report.missed = await asyncio.to_thread(self._plan_due, now)
-        pending = await self._db.run(
-            lambda session: repo.pending_delivery_ids(session=session, now=now, limit=SWEEP_BATCH)
-        )
-        for delivery_id in pending:
-            result = await self.deliver(delivery_id)
-            if result == "sent":
-                report.sent += 1
-            elif result == "missed":
-                report.missed += 1
-            elif result == "failed":
-                report.failed += 1
-            elif result == "retry":
-                report.retried += 1
+        if not await asyncio.to_thread(self._lock.try_acquire):
+            report.standby = True
+            return report
+        report.recovered = await self._recover()
+        while await asyncio.to_thread(self._lock.try_acquire):
+            planned, missed, claims = await self._db.run(
+                partial(self._plan_and_claim, now=self._clock.now())
+            )
+            report.planned += planned
+            report.missed += missed
+            if claims:
+                await self._send(claims, report)
+            if (not claims and planned < PLAN_BATCH) or report.retried:
+                break  # nothing more due, or Telegram unreachable: the next tick tries again
         return report
 
-    def _plan_due(self, now: datetime) -> tuple[int, int]:
-        """Claim each due slot with a compare-and-set so that parallel workers never double it."""
-        slots = self._db.run_sync(
-            lambda session: repo.due_carer_slots(session=session, now=now, limit=SWEEP_BATCH)
-        )
-        planned = missed = 0
-        for carer_id, due in slots:
-            status = self._db.run_sync(
-                partial(self._plan_slot, carer_id=carer_id, due=due, now=now)
-            )
-            planned += status == "pending"
-            missed += status == "missed"
-        return planned, missed
+    def stand_down(self) -> None:
+        """Stop being the sender (at shutdown), so another process takes over at once."""
+        self._lock.release()
 
-    def _plan_slot(
-        self, session: Session, *, carer_id: int, due: datetime, now: datetime
-    ) -> str | None:
-        carer = repo.get_carer(session=session, carer_id=carer_id)
-        following = next_slot_after(carer, max(now, due)) if carer else None
-        if carer is None or following is None:
-            return None
-        if not repo.advance_schedule(
-            session=session, carer_id=carer_id, expected=due, following=following
-        ):
-            return None
-        prompt = self.choose_prompt(session, carer)
-        status = "missed" if missed_quiet_window(due=due, now=now) else "pending"
-        _new_delivery(session, carer, prompt, kind="scheduled", due_at=due, status=status)
-        return status
+    async def _recover(self) -> int:
+        """Resolve rows another run left in sending past the lease; count them."""
+        before = self._clock.now() - timedelta(seconds=self._lease)
+        recovered = await self._db.run(
+            lambda session: repo.recover_stuck(session=session, claimed_before=before)
+        )
+        if recovered:
+            log.warning("recovered %d deliveries stuck past their lease as ambiguous", recovered)
+        return recovered
+
+    def _plan_and_claim(
+        self, session: Session, *, now: datetime
+    ) -> tuple[int, int, list[repo.Claimed]]:
+        """Plan a batch of due slots and claim a batch of due deliveries, in one transaction."""
+        planned, missed = self._plan(session, now)
+        return planned, missed, repo.claim_due(session=session, now=now, limit=SEND_BATCH)
+
+    def _plan(self, session: Session, now: datetime) -> tuple[int, int]:
+        """Turn a batch of due slots into deliveries with a few set statements."""
+        missed = repo.mark_missed(session=session, due_before=now - QUIET_WINDOW)
+        carers = repo.due_carers(session=session, now=now, limit=PLAN_BATCH)
+        ids = [carer.id for carer in carers if carer.id is not None]
+        if not ids:
+            return 0, missed
+        last = repo.last_dimensions(session=session, carer_ids=ids)
+        uses = repo.prompt_uses(session=session, carer_ids=ids)
+        rows, moves = [], []
+        for carer in carers:
+            assert carer.id is not None and carer.next_prompt_at is not None
+            due = carer.next_prompt_at
+            following = next_slot_after(carer, max(now, due))
+            if following is None:
+                continue
+            prompt = self.pick_prompt(carer, last.get(carer.id), uses.get(carer.id, Counter()))
+            late = missed_quiet_window(due=due, now=now)
+            missed += late
+            rows.append(_scheduled_row(carer.id, prompt, due, state.MISSED if late else None))
+            moves.append((carer.id, due, following))
+        repo.advance_schedules(session=session, moves=moves)
+        repo.insert_scheduled(session=session, rows=rows)
+        return len(rows), missed
+
+    async def _send(self, claims: Sequence[repo.Claimed], report: SweepReport) -> None:
+        """Send one claimed batch at Telegram's pace and record every outcome."""
+        results = await self.sender.send_all([_message(claim) for claim in claims])
+        sent_at = self._clock.now()
+        await self._db.run(lambda session: _settle(session, results, sent_at))
+        for result in results:
+            report.count(result.outcome)
+            if result.outcome is SendOutcome.REJECTED:
+                log.warning(
+                    "delivery %s refused by Telegram (%s); the carer stays active",
+                    result.message.delivery_id,
+                    result.reason,
+                )
 
     async def deliver(self, delivery_id: int) -> DeliveryResult:
-        """Claim one pending delivery, send it, and record the outcome."""
+        """Claim one pending delivery (e.g. ``/prompt``), send it at the same pace, record it."""
         now = self._clock.now()
-        claim = await self._db.run(lambda session: _claim(session, delivery_id, now))
-        if not isinstance(claim, PromptMessage):
-            return claim
-        try:
-            message_id = await self._notifier.send_prompt(claim)
-        except DeliveryFailedError as exc:
-            transient = exc.transient
-            log.warning("delivery %s failed (transient=%s): %s", delivery_id, transient, exc)
-            await self._db.run(
-                lambda session: _release(session, claim, transient=transient, now=now)
-            )
-            return "retry" if transient else "failed"
-        await self._db.run(lambda session: _record_sent(session, claim, now, message_id))
-        return "sent"
+        claims = await self._db.run(
+            lambda session: repo.claim_due(session=session, now=now, limit=1, only=[delivery_id])
+        )
+        if not claims:
+            return "taken"
+        report = SweepReport()
+        await self._send(claims, report)
+        return "sent" if report.sent else "ambiguous" if report.ambiguous else "failed"
 
     async def snooze(
         self, telegram_user_id: int, delivery_id: int, option: SnoozeOption
@@ -210,7 +261,11 @@ def _open_delivery(
 ) -> tuple[Carer, PromptDelivery]:
     carer = _onboarded_carer(session, telegram_user_id)
     delivery = repo.get_delivery(session=session, delivery_id=delivery_id)
-    if delivery is None or delivery.carer_id != carer.id or delivery.status != "sent":
+    if (
+        delivery is None
+        or delivery.carer_id != carer.id
+        or delivery.status not in state.OPEN_FOR_ANSWER
+    ):
         raise PromptClosedError()
     return carer, delivery
 
@@ -236,52 +291,63 @@ def _new_delivery(
     )
 
 
-def _claim(session: Session, delivery_id: int, now: datetime) -> PromptMessage | DeliveryResult:
-    """Take a pending delivery for sending; too-late ones become missed instead."""
-    delivery = repo.get_delivery(session=session, delivery_id=delivery_id)
-    if delivery is None or delivery.status != "pending":
-        return "taken"
-    if missed_quiet_window(due=delivery.due_at, now=now):
-        claimed = repo.transition_delivery(
-            session=session, delivery_id=delivery_id, expected="pending", status="missed"
-        )
-        return "missed" if claimed else "taken"
-    if not repo.transition_delivery(
-        session=session, delivery_id=delivery_id, expected="pending", status="sending"
-    ):
-        return "taken"
-    carer = repo.get_carer(session=session, carer_id=delivery.carer_id)
-    assert carer is not None
+def _scheduled_row(
+    carer_id: int, prompt: Prompt, due: datetime, status: str | None
+) -> dict[str, object]:
+    """One planned delivery, as the bulk insert takes it."""
+    return {
+        "carer_id": carer_id,
+        "prompt_id": prompt.id,
+        "dimension": prompt.dimension.value,
+        "kind": "scheduled",
+        "due_at": due,
+        "status": status or state.PENDING,
+        "attempts": 0,
+    }
+
+
+def _message(claim: repo.Claimed) -> PromptMessage:
+    """What the notifier needs to render and send one claimed delivery."""
     return PromptMessage(
-        carer_id=delivery.carer_id,
-        chat_id=carer.chat_id,
-        locale=carer.locale,
-        delivery_id=delivery_id,
-        prompt_id=delivery.prompt_id,
-        dimension=delivery.dimension,
-        snoozed=delivery.kind == "snooze",
+        carer_id=claim.carer_id,
+        chat_id=claim.chat_id,
+        locale=claim.locale,
+        delivery_id=claim.id,
+        prompt_id=claim.prompt_id,
+        dimension=claim.dimension,
+        snoozed=claim.kind == "snooze",
     )
 
 
-def _record_sent(session: Session, claim: PromptMessage, now: datetime, message_id: int) -> None:
-    """Mark the delivery sent; a newer prompt also supersedes an unused Answer tap."""
-    repo.record_sent(
-        session=session, delivery_id=claim.delivery_id, sent_at=now, message_id=message_id
-    )
-    carer = repo.get_carer(session=session, carer_id=claim.carer_id)
-    if carer is not None and isinstance(carer.awaiting, AwaitingReflection):
-        carer.awaiting = None
+_STATUS_OF = {
+    SendOutcome.SENT: state.SENT,
+    SendOutcome.RETRY: state.PENDING,
+    SendOutcome.AMBIGUOUS: state.AMBIGUOUS,
+    SendOutcome.UNREACHABLE: state.FAILED,
+    SendOutcome.REJECTED: state.FAILED,
+}
 
 
-def _release(session: Session, claim: PromptMessage, *, transient: bool, now: datetime) -> None:
-    """Put a failed delivery back for the next sweep, or give up and pause a blocked chat."""
-    repo.transition_delivery(
-        session=session,
-        delivery_id=claim.delivery_id,
-        expected="sending",
-        status="pending" if transient else "failed",
-    )
-    if not transient:
-        carer = repo.get_carer(session=session, carer_id=claim.carer_id)
-        if carer is not None:
-            stop_unreachable(carer, now)
+def _settle(session: Session, results: Sequence[SendResult], now: datetime) -> None:
+    """Record a batch's outcomes; pause carers Telegram cannot reach; clear stale Answer taps."""
+    repo.settle(session=session, outcomes=[_outcome_row(result, now) for result in results])
+    for result in results:
+        if result.outcome is SendOutcome.UNREACHABLE:
+            carer = repo.get_carer(session=session, carer_id=result.message.carer_id)
+            if carer is not None:
+                stop_unreachable(carer, now)
+    repo.give_up_retries(session=session, after_attempts=GIVE_UP_AFTER)
+    delivered = [r.message.carer_id for r in results if r.outcome is SendOutcome.SENT]
+    repo.forget_answer_taps(session=session, carer_ids=delivered)
+
+
+def _outcome_row(result: SendResult, now: datetime) -> dict[str, object]:
+    """One row of the batch update that settles a claimed delivery."""
+    sent = result.outcome is SendOutcome.SENT
+    return {
+        "delivery": result.message.delivery_id,
+        "status": _STATUS_OF[result.outcome],
+        "sent_at": now if sent else None,
+        "message_id": result.message_id,
+        "error": None if sent else (result.reason or result.outcome.value)[:40],
+    }

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from bot.domain import delivery as delivery_state
 from bot.domain.model import Dimension, Strength
 from bot.domain.pending import AwaitingReflection
 from bot.domain.reflection import MAX_REFLECTION_LENGTH, clean_reflection
@@ -45,28 +46,36 @@ class ReflectionService:
         self._clock = clock
         self._engine = engine
 
+    def read_context(
+        self, session: Session, incoming: IncomingText
+    ) -> repo.ReflectionContext | None:
+        """Read the carer and every row the text may concern, in one statement."""
+        now = self._clock.now()
+        return repo.get_reflection_context(
+            session=session,
+            telegram_user_id=incoming.telegram_user_id,
+            message_id=incoming.message_id,
+            reply_to_message_id=incoming.reply_to_message_id,
+            stitch_since=now - STITCH_WINDOW,
+            open_since=now - OPEN_PROMPT_WINDOW,
+        )
+
     def record(
-        self, session: Session, carer: Carer, incoming: IncomingText
+        self, session: Session, context: repo.ReflectionContext, incoming: IncomingText
     ) -> ReflectionOutcome | RevisionOutcome:
         """Store the reflection (once per Telegram message) and decide the reply."""
+        carer = context.carer
         assert carer.id is not None
-        existing = repo.get_reflection_by_message(
-            session=session, carer_id=carer.id, message_id=incoming.message_id
-        )
-        if existing is not None:
-            return self._replay(carer, existing)
+        stored = _reflection(session, context.stored_id)
+        if stored is not None:
+            return self._replay(carer, stored)
         text = clean_reflection(incoming.text)
-        head = repo.previous_reflection(
-            session=session,
-            carer_id=carer.id,
-            message_id=incoming.message_id,
-            since=self._clock.now() - STITCH_WINDOW,
-        )
+        head = _reflection(session, context.previous_id)
         if head is not None and len(head.text) + 1 + len(text) <= MAX_REFLECTION_LENGTH:
             head.text = f"{head.text} {text}"
             head.telegram_message_id = incoming.message_id  # the next part follows this one
             return replace(self._rejudge(carer, head), continued=True)
-        delivery = self._find_prompt(session, carer, incoming)
+        delivery = self._find_prompt(session, context)
         dimension = Dimension(delivery.dimension) if delivery else None
         view = CarerView.of(carer)
         assessment = self._engine.assess(
@@ -75,8 +84,8 @@ class ReflectionService:
             dimension=dimension,
             age_band=view.age_band,
             role=view.role,
-            last_given=repo.last_suggestion_id(session=session, carer_id=carer.id),
-            given_counts=repo.suggestion_counts(session=session, carer_id=carer.id),
+            last_given=context.last_suggestion_id,
+            given_counts=context.suggestion_counts,
             salt=str(carer.id),
         )
         flag = assessment.flag
@@ -98,8 +107,9 @@ class ReflectionService:
             ),
         )
         if delivery is not None:
-            delivery.status = "answered"
-        carer.awaiting = None
+            delivery.status = delivery_state.ANSWERED
+        if carer.awaiting is not None:  # assigning None to None would still dirty the row
+            carer.awaiting = None
         return ReflectionOutcome(carer=view, assessment=assessment, dimension=answered)
 
     async def revise(self, incoming: IncomingText) -> RevisionOutcome | None:
@@ -110,18 +120,12 @@ class ReflectionService:
         """
 
         def work(session: Session) -> RevisionOutcome | None:
-            carer = repo.get_carer_by_telegram_id(
-                session=session, telegram_user_id=incoming.telegram_user_id
-            )
-            if carer is None or carer.id is None:
-                return None
-            row = repo.get_reflection_by_message(
-                session=session, carer_id=carer.id, message_id=incoming.message_id
-            )
-            if row is None:
+            context = self.read_context(session, incoming)
+            row = _reflection(session, context.stored_id) if context else None
+            if context is None or row is None:
                 return None
             row.text = clean_reflection(incoming.text)
-            return self._rejudge(carer, row)
+            return self._rejudge(context.carer, row)
 
         return await self._db.run(work)
 
@@ -142,32 +146,33 @@ class ReflectionService:
         )
 
     def _find_prompt(
-        self, session: Session, carer: Carer, incoming: IncomingText
+        self, session: Session, context: repo.ReflectionContext
     ) -> PromptDelivery | None:
         """Link to the prompt replied to, else the one whose Answer was tapped, else the latest."""
-        for delivery in self._prompt_candidates(session, carer, incoming):
+        for delivery in self._prompt_candidates(session, context):
             if (
                 delivery is not None
-                and delivery.carer_id == carer.id
-                and delivery.status == "sent"
+                and delivery.carer_id == context.carer.id
+                and delivery.status in delivery_state.OPEN_FOR_ANSWER
             ):
                 return delivery
         return None
 
+    @staticmethod
     def _prompt_candidates(
-        self, session: Session, carer: Carer, incoming: IncomingText
+        session: Session, context: repo.ReflectionContext
     ) -> Iterator[PromptDelivery | None]:
-        """Yield candidates in order, querying each only if the ones before did not fit."""
-        assert carer.id is not None
-        if incoming.reply_to_message_id is not None:
-            yield repo.get_delivery_by_message(
-                session=session, carer_id=carer.id, message_id=incoming.reply_to_message_id
-            )
-        if isinstance(carer.awaiting, AwaitingReflection):
-            yield repo.get_delivery(session=session, delivery_id=carer.awaiting.delivery_id)
-        yield repo.latest_open_delivery(
-            session=session, carer_id=carer.id, since=self._clock.now() - OPEN_PROMPT_WINDOW
-        )
+        """Yield candidates in order, querying each only if the ones before did not fit.
+
+        A replied-to or tapped prompt is usually the newest open one, already in the session,
+        so getting it costs no statement.
+        """
+        if context.replied_id is not None:
+            yield repo.get_delivery(session=session, delivery_id=context.replied_id)
+        awaiting = context.carer.awaiting
+        if isinstance(awaiting, AwaitingReflection):
+            yield repo.get_delivery(session=session, delivery_id=awaiting.delivery_id)
+        yield context.latest_open
 
     def _replay(self, carer: Carer, reflection: Reflection) -> ReflectionOutcome:
         """Answer a redelivered update with the reply already chosen, storing nothing new."""
@@ -186,3 +191,10 @@ class ReflectionService:
         return ReflectionOutcome(
             carer=CarerView.of(carer), assessment=assessment, dimension=dimension, duplicate=True
         )
+
+
+def _reflection(session: Session, reflection_id: int | None) -> Reflection | None:
+    """Load a reflection the context named by id (a redelivery, or the head of a long paste)."""
+    if reflection_id is None:
+        return None
+    return repo.get_reflection(session=session, reflection_id=reflection_id)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, time
 
+from bot.domain.delivery import SendOutcome
 from bot.domain.model import AgeBand, Dimension, RiskLevel, Role, Strength
 from bot.packs.registry import Suggestion
 from bot.packs.schema import Contacts
@@ -158,4 +159,21 @@ class SweepReport:
     missed: int = 0
     failed: int = 0
     retried: int = 0
-    errors: list[str] = field(default_factory=list)
+    ambiguous: int = 0
+    unreachable: int = 0
+    rejected: int = 0
+    recovered: int = 0
+    standby: bool = False  # another process holds the sender lock
+
+    def count(self, outcome: SendOutcome) -> None:
+        """Add one send outcome."""
+        if outcome is SendOutcome.SENT:
+            self.sent += 1
+        elif outcome is SendOutcome.RETRY:
+            self.retried += 1
+        elif outcome is SendOutcome.AMBIGUOUS:
+            self.ambiguous += 1
+        else:
+            self.failed += 1
+            self.unreachable += outcome is SendOutcome.UNREACHABLE
+            self.rejected += outcome is SendOutcome.REJECTED

@@ -101,6 +101,7 @@ class PromptDelivery(SQLModel, table=True):
             sqlite_where=text("kind = 'scheduled'"),
             postgresql_where=text("kind = 'scheduled'"),
         ),
+        Index("ix_prompt_deliveries_status_due_at", "status", "due_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -112,6 +113,10 @@ class PromptDelivery(SQLModel, table=True):
     status: str = Field(max_length=20, index=True)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    # The sender's lease: a row in "sending" claimed longer ago than the lease is recovered.
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    last_error: str | None = Field(default=None, max_length=40)
 
 
 class Reflection(SQLModel, table=True):
@@ -120,6 +125,9 @@ class Reflection(SQLModel, table=True):
     __tablename__ = "reflections"
     __table_args__ = (
         UniqueConstraint("carer_id", "telegram_message_id", name="uq_reflection_message"),
+        # Covers a carer's history newest first with the suggestion given: the last
+        # suggestion and the per-suggestion counts are read from the index alone.
+        Index("ix_reflections_carer_history", "carer_id", "created_at", "id", "suggestion_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

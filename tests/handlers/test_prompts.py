@@ -130,15 +130,19 @@ async def test_skip_closes_the_prompt_and_a_second_tap_is_explained(chat: Chat) 
 
 
 async def test_transient_failure_is_retried_and_blocked_chat_is_paused(chat: Chat) -> None:
-    """A dropped connection retries on the next sweep; a blocked bot pauses the carer."""
+    """A dropped connection is retried with backoff, then on the next sweep; 403 pauses."""
     await chat.onboard()
     chat.clock.set(datetime(2026, 11, 23, 19, 30, 5, tzinfo=UTC))
-    chat.api.drop_connection_next()
+    chat.api.drop_connection_next(times=2)
+    assert len(await chat.run_sweep()) == 1  # the third try, after backing off, got through
+    assert chat.deliveries()[-1].status == "sent"
+    chat.clock.set(datetime(2026, 11, 25, 19, 30, 5, tzinfo=UTC))
+    chat.api.drop_connection_next(times=5)  # unreachable for every try of this drain
     assert await chat.run_sweep() == []
     assert chat.deliveries()[-1].status == "pending"
     assert len(await chat.run_sweep()) == 1
     assert chat.deliveries()[-1].status == "sent"
-    chat.clock.set(datetime(2026, 11, 25, 19, 30, 5, tzinfo=UTC))
+    chat.clock.set(datetime(2026, 11, 27, 19, 30, 5, tzinfo=UTC))
     chat.api.fail_next("sendMessage", status=403, description="Forbidden: bot was blocked")
     assert await chat.run_sweep() == []
     carer = chat.carer()

@@ -43,7 +43,7 @@ async def test_restart_loses_no_prompt_and_sends_none_twice(settings, clock) -> 
     async with running_chat(settings, clock) as chat:
         await chat.onboard()
         clock.set(datetime(2026, 11, 23, 19, 30, 1, tzinfo=UTC))
-        chat.api.drop_connection_next()  # Telegram unreachable, then the process stops
+        chat.api.drop_connection_next(times=5)  # unreachable for every retry; the process stops
         assert await chat.run_sweep() == []
 
     async with running_chat(settings, clock) as chat:

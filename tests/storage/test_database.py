@@ -17,11 +17,14 @@ from bot.domain.model import AgeBand, Role
 from bot.i18n import Catalogs
 from bot.packs.registry import ContentRegistry
 from bot.ports import ManualClock, PromptMessage
+from bot.scheduling.sender import Pace, PacedSender
 from bot.services.carers import CarerService
 from bot.services.prompts import PromptService
+from bot.storage import repositories as repo
 from bot.storage.db import Database, make_engine
 from bot.storage.migrate import upgrade
 from bot.storage.models import PromptDelivery, Reflection
+from bot.storage.sender_lock import SenderLock
 
 
 def test_migrations_match_the_models(database_url: str) -> None:
@@ -47,7 +50,11 @@ class RecordingNotifier:
 
 
 async def test_parallel_workers_never_double_a_prompt(database_url: str) -> None:
-    """Three workers sweeping the same database at once send each due prompt exactly once."""
+    """Three workers sweeping the same database at once send each due prompt exactly once.
+
+    On PostgreSQL one of them holds the sender lock and the others stand by; on SQLite
+    (one process in production) all three drain, and the claims alone keep it exactly once.
+    """
     engine = make_engine(database_url)
     upgrade(engine)
     db = Database(engine)
@@ -65,11 +72,19 @@ async def test_parallel_workers_never_double_a_prompt(database_url: str) -> None
     notifiers = [RecordingNotifier() for _ in range(3)]
     worker_dbs = [Database(make_engine(database_url)) for _ in notifiers]
     workers = [
-        PromptService(worker_db, content, clock, notifier)
+        PromptService(
+            worker_db,
+            content,
+            clock,
+            PacedSender(notifier, Pace(per_second=1000)),
+            SenderLock(worker_db.engine),
+        )
         for worker_db, notifier in zip(worker_dbs, notifiers, strict=True)
     ]
     await asyncio.gather(*(worker.sweep() for worker in workers))
     await asyncio.gather(*(worker.sweep() for worker in workers))
+    for worker in workers:
+        worker.stand_down()
     sent = [message.chat_id for notifier in notifiers for message in notifier.sent]
     assert sorted(sent) == list(range(1, 21))
     with Session(engine) as session:
@@ -96,4 +111,16 @@ def test_database_errors_never_carry_reflection_text(sqlite_url: str) -> None:
         with pytest.raises(IntegrityError) as error:
             session.commit()
     assert "very private words" not in str(error.value)
+    engine.dispose()
+
+
+def test_a_shared_chat_is_recorded_as_told_only_once(database_url: str) -> None:
+    """The private-only notice is said once per chat on both databases."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    now = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    with Session(engine) as session:
+        assert repo.first_refusal(session=session, chat_id=-100, now=now) is True
+        assert repo.first_refusal(session=session, chat_id=-100, now=now) is False
+        session.commit()
     engine.dispose()
