@@ -25,9 +25,9 @@ import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 from urllib.parse import parse_qs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +47,7 @@ from bot.storage.db import Database, make_engine  # noqa: E402
 from bot.storage.migrate import upgrade  # noqa: E402
 from bot.storage.models import Carer  # noqa: E402
 from bot.storage.sender_lock import SenderLock, current_holder  # noqa: E402
+from tests.http_bot_api import JsonBotApi  # noqa: E402
 
 SLOT = datetime(2026, 11, 23, 19, 30, tzinfo=UTC)
 RATE = 30
@@ -117,7 +118,7 @@ async def in_process(carers: int, latency: float) -> None:
     )
 
 
-class SharedBotApi(BaseHTTPRequestHandler):
+class SharedBotApi(JsonBotApi):
     """A Bot API over HTTP for several processes: 30 msg/s, 429 beyond, every send recorded."""
 
     sends: ClassVar[list[int]] = []
@@ -137,9 +138,9 @@ class SharedBotApi(BaseHTTPRequestHandler):
         if method == "sendMessage":
             self._send_message(int(params["chat_id"]))
         elif method == "getMe":
-            self._reply({"ok": True, "result": BOT_USER})
+            self.reply({"ok": True, "result": BOT_USER})
         else:
-            self._reply({"ok": True, "result": True})
+            self.reply({"ok": True, "result": True})
 
     def _send_message(self, chat_id: int) -> None:
         with self.guard:
@@ -153,25 +154,14 @@ class SharedBotApi(BaseHTTPRequestHandler):
                     "description": "Too Many Requests",
                     "parameters": {"retry_after": 1},
                 }
-                self._reply(body, 429)
+                self.reply(body, 429)
                 return
             self.recent.append(now)
             self.sends.append(chat_id)
             message_id = len(self.sends)
         chat = {"id": chat_id, "type": "private"}
         result = {"message_id": message_id, "date": 1_700_000_000, "chat": chat, "text": "."}
-        self._reply({"ok": True, "result": result})
-
-    def _reply(self, payload: dict[str, Any], status: int = 200) -> None:
-        body = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        """Quiet."""
+        self.reply({"ok": True, "result": result})
 
 
 WORKER = """

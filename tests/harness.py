@@ -17,7 +17,7 @@ from bot.scheduling.jobs import SWEEP_JOB
 from bot.scheduling.sender import Pace
 from bot.storage.models import Carer, PromptDelivery, Reflection
 
-QUICK_RETRIES = Pace(backoff_base=0.001, backoff_cap=0.01)
+UNHURRIED = Pace(per_chat_interval=0.0, backoff_base=0.001, backoff_cap=0.01)
 
 
 @asynccontextmanager
@@ -25,8 +25,8 @@ async def running_chat(settings: Settings, clock: ManualClock) -> AsyncIterator[
     """Build and start an application as a process would, and talk to it as one carer."""
     api = LocalBotApi(ids=MessageIds())
     app = build_application(settings, request=api, clock=clock)
-    # Telegram's pace, but retries after a dropped connection come at once in tests.
-    app.bot_data.services.prompts.sender.pace = QUICK_RETRIES
+    # Journeys are not about pacing (tests/delivery is): no per-chat wait, quick retries.
+    app.bot_data.services.prompts.sender.pace = UNHURRIED
     async with app:
         await on_startup(app)  # what run_polling calls as post_init
         yield Chat(app, api, clock)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
@@ -43,7 +44,9 @@ from bot.storage.sender_lock import SenderLock
 log = logging.getLogger(__name__)
 
 PLAN_BATCH = 1000
-SEND_BATCH = 240  # about 8 s of sending at 30 msg/s: claims stay far inside their lease
+# Claim about one second of sending at a time: a crash mid-batch leaves at most that many
+# rows to be recovered as ambiguous (never resent), most of which had not gone out yet.
+SEND_SECONDS_PER_CLAIM = 1.0
 GIVE_UP_AFTER = 20  # attempts across drains before a delivery that never got out fails
 SnoozeOption = Literal["later", "tomorrow"]
 DeliveryResult = Literal["sent", "missed", "failed", "retry", "taken", "ambiguous"]
@@ -147,7 +150,13 @@ class PromptService:
     ) -> tuple[int, int, list[repo.Claimed]]:
         """Plan a batch of due slots and claim a batch of due deliveries, in one transaction."""
         planned, missed = self._plan(session, now)
-        return planned, missed, repo.claim_due(session=session, now=now, limit=SEND_BATCH)
+        return planned, missed, repo.claim_due(session=session, now=now, limit=self.send_batch)
+
+    @property
+    def send_batch(self) -> int:
+        """How many deliveries one claim takes: a second's worth, and enough to fill the pipe."""
+        pace = self.sender.pace
+        return max(pace.in_flight, math.ceil(pace.per_second * SEND_SECONDS_PER_CLAIM))
 
     def _plan(self, session: Session, now: datetime) -> tuple[int, int]:
         """Turn a batch of due slots into deliveries with a few set statements."""

@@ -11,7 +11,7 @@ from bot.config import PROJECT_ROOT
 from bot.packs.registry import ContentRegistry
 from bot.ports import ManualClock, PromptMessage
 from bot.scheduling.sender import Pace, PacedSender
-from bot.services.prompts import SEND_BATCH, PromptService
+from bot.services.prompts import PLAN_BATCH, PromptService
 from bot.storage.db import Database, make_engine
 from bot.storage.migrate import upgrade
 from bot.storage.models import Carer, PromptDelivery
@@ -63,10 +63,10 @@ def _service(db: Database, notifier: RecordingNotifier, clock: ManualClock) -> P
 async def test_one_sweep_sends_a_backlog_larger_than_a_batch_exactly_once(
     database_url: str,
 ) -> None:
-    """More carers than one claim batch: all sent in one sweep, each once, none missed."""
+    """More carers than one planning batch: all sent in one sweep, each once, none missed."""
     db = Database(make_engine(database_url))
     upgrade(db.engine)
-    carers = SEND_BATCH * 2 + 17
+    carers = PLAN_BATCH + 17  # more than one planning batch, and many claim batches
     _seed(db, carers)
     notifier = RecordingNotifier()
     prompts = _service(db, notifier, ManualClock(SLOT.replace(minute=31)))

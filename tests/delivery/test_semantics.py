@@ -26,6 +26,17 @@ async def _due_prompt(chat: Chat) -> None:
     chat.clock.set(MONDAY_EVENING)
 
 
+async def _claimed_minutes_ago(chat: Chat, minutes: int) -> None:
+    """A sent /prompt put back in 'sending', as a sender that died mid-call leaves it."""
+    await chat.onboard()
+    await chat.send("/prompt")
+    with chat.app.bot_data.services.db.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE prompt_deliveries SET status = 'sending', claimed_at = :at"),
+            {"at": (chat.clock.now() - timedelta(minutes=minutes)).replace(tzinfo=None)},
+        )
+
+
 async def test_a_timeout_after_telegram_accepted_is_never_resent(chat: Chat) -> None:
     """The answer is lost: recorded as ambiguous, not sent again, and its buttons work."""
     await _due_prompt(chat)
@@ -43,14 +54,7 @@ async def test_a_row_stuck_in_sending_past_its_lease_is_recovered_and_counted(
     chat: Chat,
 ) -> None:
     """A crash between claim and record: the next sweep resolves it without resending."""
-    await chat.onboard()
-    await chat.send("/prompt")
-    engine = chat.app.bot_data.services.db.engine
-    with engine.begin() as connection:
-        connection.execute(
-            text("UPDATE prompt_deliveries SET status = 'sending', claimed_at = :at"),
-            {"at": (chat.clock.now() - timedelta(minutes=6)).replace(tzinfo=None)},
-        )
+    await _claimed_minutes_ago(chat, 6)
     mark = len(chat.api.sent())
     report = await chat.app.bot_data.services.prompts.sweep()
     assert report.recovered == 1
@@ -60,14 +64,7 @@ async def test_a_row_stuck_in_sending_past_its_lease_is_recovered_and_counted(
 
 async def test_a_row_within_its_lease_is_left_alone(chat: Chat) -> None:
     """Another sweep still sending it: not recovered yet."""
-    await chat.onboard()
-    await chat.send("/prompt")
-    engine = chat.app.bot_data.services.db.engine
-    with engine.begin() as connection:
-        connection.execute(
-            text("UPDATE prompt_deliveries SET status = 'sending', claimed_at = :at"),
-            {"at": (chat.clock.now() - timedelta(minutes=1)).replace(tzinfo=None)},
-        )
+    await _claimed_minutes_ago(chat, 1)
     report = await chat.app.bot_data.services.prompts.sweep()
     assert report.recovered == 0 and chat.deliveries()[-1].status == "sending"
 
