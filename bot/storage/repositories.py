@@ -58,31 +58,6 @@ def create_carer(*, session: Session, telegram_user_id: int, chat_id: int, local
     return carer
 
 
-def due_carer_slots(*, session: Session, now: datetime, limit: int) -> list[tuple[int, datetime]]:
-    """Return (carer id, due time) for active carers whose next prompt time has come."""
-    rows = session.exec(
-        select(Carer.id, Carer.next_prompt_at)
-        .where(col(Carer.next_prompt_at) <= now)
-        .where(col(Carer.paused).is_(False))
-        .where(col(Carer.onboarded_at).is_not(None))
-        .order_by(col(Carer.next_prompt_at))
-        .limit(limit)
-    ).all()
-    return [(carer_id, due) for carer_id, due in rows if carer_id is not None and due is not None]
-
-
-def advance_schedule(
-    *, session: Session, carer_id: int, expected: datetime, following: datetime
-) -> bool:
-    """Move a carer's next prompt time on, only if nobody else has already done so."""
-    result = session.execute(
-        update(Carer)
-        .where(col(Carer.id) == carer_id, col(Carer.next_prompt_at) == expected)
-        .values(next_prompt_at=following)
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
 def create_delivery(  # noqa: PLR0913 - a row has this many facts
     *,
     session: Session,
@@ -107,63 +82,9 @@ def create_delivery(  # noqa: PLR0913 - a row has this many facts
     return delivery
 
 
-def pending_delivery_ids(*, session: Session, now: datetime, limit: int) -> list[int]:
-    """Return deliveries waiting to go out whose time has come."""
-    ids = session.exec(
-        select(PromptDelivery.id)
-        .where(PromptDelivery.status == "pending", col(PromptDelivery.due_at) <= now)
-        .order_by(col(PromptDelivery.due_at))
-        .limit(limit)
-    ).all()
-    return [delivery_id for delivery_id in ids if delivery_id is not None]
-
-
 def get_delivery(*, session: Session, delivery_id: int) -> PromptDelivery | None:
     """Return a delivery by id."""
     return session.get(PromptDelivery, delivery_id)
-
-
-def transition_delivery(*, session: Session, delivery_id: int, expected: str, status: str) -> bool:
-    """Change a delivery's status only if it still has the expected one (claims it)."""
-    result = session.execute(
-        update(PromptDelivery)
-        .where(col(PromptDelivery.id) == delivery_id, col(PromptDelivery.status) == expected)
-        .values(status=status)
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-def record_sent(*, session: Session, delivery_id: int, sent_at: datetime, message_id: int) -> None:
-    """Mark a claimed delivery as sent, with the Telegram message that carries it."""
-    session.execute(
-        update(PromptDelivery)
-        .where(col(PromptDelivery.id) == delivery_id)
-        .values(status="sent", sent_at=sent_at, telegram_message_id=message_id)
-    )
-
-
-def get_delivery_by_message(
-    *, session: Session, carer_id: int, message_id: int
-) -> PromptDelivery | None:
-    """Return the delivery a Telegram message carried."""
-    return session.exec(
-        select(PromptDelivery).where(
-            PromptDelivery.carer_id == carer_id, PromptDelivery.telegram_message_id == message_id
-        )
-    ).first()
-
-
-def latest_open_delivery(
-    *, session: Session, carer_id: int, since: datetime
-) -> PromptDelivery | None:
-    """Return the most recent prompt sent since ``since`` that is still unanswered."""
-    return session.exec(
-        select(PromptDelivery)
-        .where(PromptDelivery.carer_id == carer_id)
-        .where(col(PromptDelivery.status).in_(delivery_state.OPEN_FOR_ANSWER))
-        .where(col(PromptDelivery.sent_at) >= since)
-        .order_by(col(PromptDelivery.sent_at).desc(), col(PromptDelivery.id).desc())
-    ).first()
 
 
 def last_dimension(*, session: Session, carer_id: int) -> str | None:
