@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 chat: $(STAMP)
-	$(BIN)/python -m bot chat
+	$(BIN)/python -m bot chat $(ARGS)
 
 run: $(STAMP)
 	$(BIN)/python -m bot run

@@ -43,7 +43,9 @@ def build_application(
     """Load content, migrate the database, wire services and register handlers."""
     clock = clock or SystemClock()
     # Refuses to start on invalid packs, contacts or catalogs, listing every problem at once.
-    content, catalogs = load_validated(settings.content_dir, settings.locales_dir)
+    content, catalogs = load_validated(
+        settings.content_dir, settings.locales_dir, settings.agency_dir
+    )
     db = Database(make_engine(settings.database_url))
     upgrade(db.engine)
     token = settings.bot_token.get_secret_value() if settings.bot_token else SANDBOX_TOKEN
@@ -97,6 +99,8 @@ async def on_startup(app: BotApplication) -> None:
     """Register the command menu per language and plan the sweep from the database."""
     services = app.bot_data.services
     for locale in services.catalogs.locales:
+        if locale != DEFAULT_LOCALE and len(locale) != 2:
+            continue  # Telegram takes two-letter ISO 639-1 codes only; "ckb" sees the default
         t = services.catalogs.get(locale)
         commands = [
             BotCommand(name, description) for name, description in texts.command_descriptions(t)

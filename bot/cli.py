@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.domain.model import AgeBand, Dimension, Role
@@ -59,12 +59,15 @@ def _parser() -> argparse.ArgumentParser:
     check = packs_commands.add_parser("check", help="validate content packs and catalogs")
     check.add_argument("directory", nargs="?", type=Path, default=None)
     check.add_argument("--locales", type=Path, default=None, help="catalogs (LOCALES_DIR)")
+    check.add_argument("--agency", type=Path, default=None, help="agency folder (AGENCY_DIR)")
     check.set_defaults(handler=_packs_check)
     embed = packs_commands.add_parser(
         "embed", help="refresh the sentence-model vectors cached beside the content"
     )
     embed.add_argument("directory", nargs="?", type=Path, default=None)
+    embed.add_argument("--agency", type=Path, default=None, help="agency folder (AGENCY_DIR)")
     embed.set_defaults(handler=_packs_embed)
+    _add_translation_commands(packs_commands)
     suggest = commands.add_parser("suggest", help="print the reply the bot would give, as JSON")
     suggest.add_argument("--locale", required=True)
     suggest.add_argument("--dimension", default=None, choices=[d.value for d in Dimension])
@@ -89,6 +92,34 @@ def _parser() -> argparse.ArgumentParser:
         handler=_db_upgrade
     )
     return parser
+
+
+def _add_translation_commands(packs_commands: Any) -> None:
+    """The translator workflow: coverage, export-po, import-po (docs/translation.md)."""
+    cover = packs_commands.add_parser(
+        "coverage", help="table of translated, missing and stale texts per dimension and locale"
+    )
+    cover.add_argument("--agency", type=Path, default=None, help="agency folder (AGENCY_DIR)")
+    cover.add_argument("--locale", action="append", default=[], help="only these locales")
+    cover.add_argument("--by-audience", action="store_true", help="also per role and age band")
+    cover.add_argument("--details", action="store_true", help="name every missing/stale text")
+    cover.add_argument(
+        "--strict", action="store_true", help="exit 1 when a shown locale is incomplete"
+    )
+    cover.set_defaults(handler=_packs_coverage)
+    export = packs_commands.add_parser(
+        "export-po", help="write a locale's pack texts as a PO file for translators"
+    )
+    export.add_argument("locale")
+    export.add_argument("-o", "--output", type=Path, default=None, help="file (default stdout)")
+    export.add_argument("--agency", type=Path, default=None, help="export the agency's layer")
+    export.set_defaults(handler=_packs_export_po)
+    import_ = packs_commands.add_parser(
+        "import-po", help="write a translated PO file back into its content layer"
+    )
+    import_.add_argument("file", type=Path)
+    import_.add_argument("--agency", type=Path, default=None, help="the agency folder it is for")
+    import_.set_defaults(handler=_packs_import_po)
 
 
 def _configure_logging(settings: Settings) -> None:
@@ -275,12 +306,16 @@ def _packs_check(args: argparse.Namespace) -> int:
     settings = Settings()
     directory = args.directory or settings.content_dir
     locales = args.locales or settings.locales_dir
-    issues = validate_everything(directory, locales)
+    agency = args.agency or settings.agency_dir
+    issues = validate_everything(directory, locales, agency)
     if issues:
         print(*issues, sep="\n", file=sys.stderr)
         print(f"{len(issues)} problem(s) found in {directory} and {locales}", file=sys.stderr)
         return 1
-    registry = ContentRegistry.load(directory)  # cached: validation has just loaded it
+    layer = agency / "content" if agency else None
+    registry = ContentRegistry.load(directory, agency=layer)  # cached: validation loaded it
+    for retired in registry.retired:
+        print(f"{retired.path}: retired {retired.id}: {retired.reason}")
     prompts = sum(len(group) for group in registry.prompts.values())
     suggestions = sum(len(group) for group in registry.suggestions.values())
     rules = sum(len(j.risk.rules) for j in registry.judgement.values())
@@ -300,11 +335,103 @@ def _packs_check(args: argparse.Namespace) -> int:
 def _packs_embed(args: argparse.Namespace) -> int:
     from bot.packs.registry import ContentRegistry
 
-    directory = args.directory or Settings().content_dir
-    registry = ContentRegistry.load(directory)
+    settings = Settings()
+    directory = args.directory or settings.content_dir
+    agency = args.agency or settings.agency_dir
+    registry = ContentRegistry.load(directory, agency=agency / "content" if agency else None)
     texts = registry.embedded_texts()
     registry.embeddings.save(texts)
     print(f"{registry.embeddings.path}: {len(texts)} vectors")
+    return 0
+
+
+def _packs_coverage(args: argparse.Namespace) -> int:
+    from bot.packs.coverage import coverage, details, render
+
+    settings = Settings()
+    agency = args.agency or settings.agency_dir
+    layer = agency / "content" if agency else None
+    rows = coverage(settings.content_dir, settings.locales_dir, layer, args.locale)
+    print(*render(rows, by_audience=args.by_audience), sep="\n")
+    if args.details:
+        print(*details(rows), sep="\n")
+    incomplete = [row.locale for row in rows if not row.complete]
+    if args.strict and incomplete:
+        print(f"incomplete: {', '.join(incomplete)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _packs_export_po(args: argparse.Namespace) -> int:
+    from bot.packs.coverage import read_sources
+    from bot.packs.translations import export_po
+
+    settings = Settings()
+    agency = args.agency or settings.agency_dir
+    layer = agency / "content" if agency else None
+    sources = read_sources(settings.content_dir, layer)
+    folder_of = {
+        pack.dimension: (layer or settings.content_dir) / pack.dimension.value for pack in sources
+    }
+    shipped_of = {pack.dimension: settings.content_dir / pack.dimension.value for pack in sources}
+    data = export_po(
+        [pack.texts for pack in sources],
+        folder_of,
+        args.locale,
+        "agency" if layer else "shipped",
+        fallback_of=shipped_of if layer else None,
+    )
+    if args.output is None:
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        args.output.write_bytes(data)
+        print(f"{args.output}: {sum(len(p.texts.texts) for p in sources)} texts", file=sys.stderr)
+    return 0
+
+
+def _packs_import_po(args: argparse.Namespace) -> int:
+    from bot.packs.coverage import read_sources
+    from bot.packs.translations import import_po, read_layer, write_translations
+
+    settings = Settings()
+    agency = args.agency or settings.agency_dir
+    data = args.file.read_bytes()
+    named = read_layer(data)
+    wanted = "agency" if agency else "shipped"
+    if named and named != wanted:
+        print(
+            f"{args.file}: exported from the {named} layer; "
+            + ("pass --agency DIR" if named == "agency" else "do not pass --agency"),
+            file=sys.stderr,
+        )
+        return 1
+    layer = agency / "content" if agency else None
+    sources = read_sources(settings.content_dir, layer)
+    root = layer or settings.content_dir
+    folder_of = {pack.dimension: root / pack.dimension.value for pack in sources}
+    shipped_of = {pack.dimension: settings.content_dir / pack.dimension.value for pack in sources}
+    result = import_po(
+        data, [pack.texts for pack in sources], folder_of, shipped_of if layer else None
+    )
+    if result.problems:
+        print(
+            *(problem.render(args.file) for problem in result.problems), sep="\n", file=sys.stderr
+        )
+        print(f"{len(result.problems)} problem(s); nothing written", file=sys.stderr)
+        return 1
+    for dimension, found in result.merged.items():
+        if found:
+            folder_of[dimension].mkdir(parents=True, exist_ok=True)
+            write_translations(
+                folder_of[dimension] / f"{result.locale}.toml",
+                result.locale,
+                dimension.value,
+                found,
+            )
+    print(
+        f"{args.file}: {result.written} {result.locale} text(s) written to {root}"
+        + (f"; {result.skipped_fuzzy} fuzzy left out" if result.skipped_fuzzy else "")
+    )
     return 0
 
 
@@ -314,7 +441,9 @@ def _suggest(args: argparse.Namespace) -> int:
     from bot.services.assess import SuggestionEngine
 
     settings = Settings()
-    registry, catalogs = load_validated(settings.content_dir, settings.locales_dir)
+    registry, catalogs = load_validated(
+        settings.content_dir, settings.locales_dir, settings.agency_dir
+    )
     if args.locale not in registry.locales:
         print(
             f"unknown locale {args.locale!r}; packs have {', '.join(registry.locales)}",

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     content_dir: Path = PROJECT_ROOT / "content"
     locales_dir: Path = PROJECT_ROOT / "locales"
+    # An agency's own folder (content/ and locales/ inside) layered over the shipped ones.
+    agency_dir: Path | None = None
     sweep_interval_seconds: float = Field(default=30.0, gt=0)
     retention_days: int = Field(default=365, ge=1, le=36500)
     # Telegram's bulk limit for a free bot; paid broadcasts allow more.
@@ -38,6 +40,26 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     port: int = Field(default=8080, ge=1, le=65535)
+
+    @field_validator("agency_dir")
+    @classmethod
+    def _agency_folder(cls, value: Path | None) -> Path | None:
+        """Refuse a path that is not an agency folder, rather than silently using the defaults."""
+        if value is None or str(value) == "":
+            return None
+        if not (value / "content").is_dir() and not (value / "locales").is_dir():
+            raise ValueError(f"{value} holds neither content/ nor locales/ (see docs/agencies.md)")
+        return value
+
+    @property
+    def agency_content(self) -> Path | None:
+        """The agency's content layer, when there is one."""
+        return self.agency_dir / "content" if self.agency_dir is not None else None
+
+    @property
+    def agency_locales(self) -> Path | None:
+        """The agency's interface wording layer, when there is one."""
+        return self.agency_dir / "locales" if self.agency_dir is not None else None
 
     @field_validator("telegram_api_url")
     @classmethod

@@ -3,18 +3,65 @@
 from __future__ import annotations
 
 import gettext
+import re
+import unicodedata
 from datetime import datetime, time
 from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_datetime, format_time
+from babel import Locale
+from babel.dates import format_skeleton, format_time, get_timezone_location
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 DEFAULT_LOCALE = "en"
 DOMAIN = "messages"
+# Unicode bidi controls: first-strong isolate, pop isolate, right-to-left mark.
+FSI, PDI, RLM = "\u2068", "\u2069", "\u200f"
+# IANA renames whose translated city names CLDR keeps under the former id.
+CLDR_ZONE_NAMES = {"Europe/Kyiv": "Europe/Kiev", "Asia/Kolkata": "Asia/Calcutta"}
+_COMMAND = re.compile(r"(?<![\w/])/[a-z_]+")
+
+
+class IsolatingText(str):
+    """A right-to-left message whose ``format`` isolates every inserted value.
+
+    A Latin name, a number, a time or a link inside Arabic-script text keeps its own
+    direction and cannot flip the paragraph around it.
+    """
+
+    def format(self, *args: object, **kwargs: object) -> str:
+        """Fill the placeholders, each value wrapped in FSI ... PDI."""
+        return str.format(
+            self, *(isolate(a) for a in args), **{k: isolate(v) for k, v in kwargs.items()}
+        )
+
+
+def isolate(value: object) -> str:
+    """Wrap a value in a first-strong isolate (U+2068 ... U+2069)."""
+    return f"{FSI}{value}{PDI}"
+
+
+def _starts_right_to_left(text: str) -> bool:
+    for char in text:
+        direction = unicodedata.bidirectional(char)
+        if direction in {"R", "AL"}:
+            return True
+        if direction == "L" or char == "{":
+            return False
+    return False
+
+
+def right_to_left(message: str) -> IsolatingText:
+    """Prepare a translated message for a right-to-left reader.
+
+    Commands such as /journal are isolated; a message that would not begin with
+    right-to-left text gets a right-to-left mark first, so Telegram lays it out from the right.
+    """
+    text = _COMMAND.sub(lambda m: isolate(m[0]), message)
+    return IsolatingText(text if _starts_right_to_left(text) else RLM + text)
 
 
 class Translator:
@@ -25,24 +72,45 @@ class Translator:
         self.locale = locale
         self._babel = Locale.parse(locale)
         self._translations = translations
+        self.rtl = self._babel.text_direction == "rtl"
 
     def gettext(self, message: str) -> str:
-        """Translate a message."""
-        return self._translations.gettext(message)
+        """Translate a message (isolating inserted values in right-to-left locales)."""
+        return self._directed(self._translations.gettext(message))
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
-        """Translate a message whose form depends on ``count``."""
-        return self._translations.ngettext(singular, plural, count)
+        """Translate a message whose form depends on ``count`` (CLDR plural rules)."""
+        return self._directed(self._translations.ngettext(singular, plural, count))
+
+    def _directed(self, message: str) -> str:
+        return right_to_left(message) if self.rtl else message
 
     def time(self, value: time) -> str:
         """Format a time of day the way this locale writes it."""
         return format_time(value, format="short", locale=self._babel)
 
     def datetime(self, value: datetime, zone: str) -> str:
-        """Format an instant in the carer's timezone, e.g. 'Mon 3 Mar, 19:30'."""
-        return format_datetime(
-            value, format="EEE d MMM, HH:mm", tzinfo=ZoneInfo(zone), locale=self._babel
-        )
+        """Format an instant in the carer's timezone with this locale's own clock: one per text."""
+        local = value.astimezone(ZoneInfo(zone))
+        day = format_skeleton("MMMEd", local, locale=self._babel)
+        pattern = str(self._babel.datetime_formats["short"])
+        return pattern.replace("{1}", day).replace("{0}", self.time(local.timetz()))
+
+    def zone_name(self, zone: str) -> str:
+        """Name a timezone by its city in this locale ('Ciudad de México', not the IANA id)."""
+        # CLDR keeps some cities under their former IANA name, which Babel's alias table skips.
+        former = CLDR_ZONE_NAMES.get(zone)
+        city = self._babel.time_zones.get(former, {}).get("city") if former else None
+        if city:
+            return str(city)
+        try:
+            return str(get_timezone_location(zone, locale=self._babel, return_city=True))
+        except LookupError:
+            return zone.rsplit("/", maxsplit=1)[-1].replace("_", " ")
+
+    def join(self, items: list[str]) -> str:
+        """Join a list the way this locale does ('A, B and C', 'A، وB وC', 'A、B和C')."""
+        return format_list(items, style="standard", locale=self._babel) if items else ""
 
     def weekday(self, index: int, width: str = "wide") -> str:
         """Return a weekday name (0 is Monday)."""
@@ -52,18 +120,28 @@ class Translator:
 class Catalogs:
     """All shipped catalogs, compiled in memory from the ``.po`` files at start-up."""
 
-    def __init__(self, translators: dict[str, Translator]) -> None:
-        """Keep one translator per locale."""
+    def __init__(self, translators: dict[str, Translator], order: tuple[str, ...] = ()) -> None:
+        """Keep one translator per locale, offered in ``order`` (then alphabetically)."""
         self._translators = translators
-        self.locales = tuple(sorted(translators))
+        first = tuple(loc for loc in dict.fromkeys(order) if loc in translators)
+        self.locales = first + tuple(sorted(set(translators) - set(first)))
 
     @classmethod
-    def load(cls, root: Path) -> Catalogs:
-        """Read every ``<root>/<locale>/LC_MESSAGES/messages.po``."""
+    def load(
+        cls, root: Path, only: tuple[str, ...] | None = None, overlay: Path | None = None
+    ) -> Catalogs:
+        """Read ``<root>/<locale>/LC_MESSAGES/messages.po`` (of ``only`` those locales).
+
+        An agency's ``overlay`` folder holds partial catalogs whose entries replace the shipped
+        wording ("resource parent" for "foster carer") without copying the whole catalog.
+        """
         translators = {}
         for po_path in sorted(root.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
             locale = po_path.parent.parent.name
-            translators[locale] = Translator(locale, _compile(po_path, locale))
+            if only is not None and locale not in only:
+                continue
+            agency = overlay / locale / "LC_MESSAGES" / f"{DOMAIN}.po" if overlay else None
+            translators[locale] = Translator(locale, _compile(po_path, locale, agency))
         if DEFAULT_LOCALE not in translators:
             translators[DEFAULT_LOCALE] = Translator(DEFAULT_LOCALE, gettext.NullTranslations())
         return cls(translators)
@@ -72,7 +150,7 @@ class Catalogs:
         """Offer only languages the content packs also speak, so no carer meets a gap."""
         kept = {loc: tr for loc, tr in self._translators.items() if loc in locales}
         kept.setdefault(DEFAULT_LOCALE, self._translators[DEFAULT_LOCALE])
-        return Catalogs(kept)
+        return Catalogs(kept, order=(DEFAULT_LOCALE, *locales))
 
     def get(self, locale: str | None) -> Translator:
         """Return the translator for a locale, falling back to the default."""
@@ -83,25 +161,39 @@ class Catalogs:
         return negotiate_locale(language_code, self.locales)
 
 
-def _compile(po_path: Path, locale: str) -> gettext.GNUTranslations:
+def _compile(po_path: Path, locale: str, agency: Path | None) -> gettext.GNUTranslations:
     with po_path.open("rb") as handle:
         catalog = read_po(handle, locale=locale)
+    if agency is not None and agency.is_file():
+        with agency.open("rb") as handle:
+            for message in read_po(handle, locale=locale):
+                shipped = catalog.get(message.id, context=message.context)
+                if shipped is not None and message.string and not message.fuzzy:
+                    shipped.string = message.string
     buffer = BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
 
 
+# Telegram's language codes that name a shipped locale by another name (docs/languages.md):
+# Norwegian and Nynorsk readers get Bokmål; Kurdish ("ku") in Iraq is mostly Sorani; every
+# written Chinese gets Simplified, which Traditional readers can follow better than English.
+LANGUAGE_ALIASES = {"no": "nb", "nn": "nb", "ku": "ckb", "zh_hant": "zh", "zh_hans": "zh"}
+
+
 def negotiate_locale(language_code: str | None, available: tuple[str, ...]) -> str:
-    """Walk the fallback chain: exact match, then the bare language, then English."""
-    if language_code:
-        wanted = language_code.replace("-", "_")
-        try:
-            parsed = Locale.parse(wanted)
-        except (ValueError, UnknownLocaleError):
-            parsed = None
-        candidates = [wanted, str(parsed) if parsed else wanted, wanted.split("_")[0]]
-        for candidate in candidates:
-            if candidate in available:
-                return candidate
+    """Walk the fallback chain: exact tag, its language and script, the bare language, English."""
+    for candidate in _candidates(language_code):
+        for name in (candidate, LANGUAGE_ALIASES.get(candidate)):
+            if name in available:
+                return name
     return DEFAULT_LOCALE if DEFAULT_LOCALE in available or not available else available[0]
+
+
+def _candidates(language_code: str | None) -> list[str]:
+    """'zh-Hans-CN' -> zh_hans_cn, zh_hans, zh; 'es-MX' -> es_mx, es (all lower case)."""
+    if not language_code:
+        return []
+    parts = language_code.replace("-", "_").lower().split("_")
+    return ["_".join(parts[:size]) for size in range(len(parts), 0, -1)]

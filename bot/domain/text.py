@@ -16,15 +16,30 @@ Corrector = Callable[[str], str | None]
 KnownWord = Callable[[str], bool]
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
-_SENTENCE_END = re.compile(r"[.!?;:\n\u2026]+|\s[-\u2013\u2014]\s")
-_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+|[\U0001F000-\U0001FAFF\u2600-\u27BF]")
+# Arabic-script spellings that keyboards mix up (Arabic and Persian kaf and yeh), and tatweel.
+_ARABIC_SCRIPT = str.maketrans(
+    {"\u0643": "\u06a9", "\u064a": "\u06cc", "\u0649": "\u06cc", "\u0640": None}
+)
+_SENTENCE_END = re.compile(
+    r"[.!?;:\n\u2026\u061f\u061b\u06d4\u3002\uff01\uff1f\uff1b\uff1a]+|\s[-\u2013\u2014]\s"
+)
+# Han characters are words of their own (Chinese has no spaces): a rule word of several
+# characters is matched as a phrase of single characters.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_LETTERS = rf"[^\W\d_{_HAN}]+"
+_TOKEN = re.compile(
+    rf"{_LETTERS}(?:'{_LETTERS})*|[{_HAN}]|\d+|[\U0001F000-\U0001FAFF\u2600-\u27BF]"
+)
 _RUN = re.compile(r"([^\W\d_])\1{2,}")
 _SHORTEST_TYPO = 5
+_SHORTEST_STEM = 2
 
 
 def fold(text: str) -> str:
     """Fold case and strip accents so 'Niño' and 'nino' compare equal."""
-    folded = unicodedata.normalize("NFKD", text.casefold().translate(_APOSTROPHES))
+    folded = unicodedata.normalize(
+        "NFKD", text.casefold().translate(_APOSTROPHES).translate(_ARABIC_SCRIPT)
+    )
     return "".join(char for char in folded if not unicodedata.combining(char))
 
 
@@ -63,6 +78,8 @@ class Normaliser:
 
     replacements: Mapping[str, str] = field(default_factory=dict)
     clitics: Mapping[str, str] = field(default_factory=dict)
+    # Attached particles (Arabic "و", "ال"): a token also matches without them.
+    prefixes: tuple[str, ...] = ()
     lemmatise: Lemmatiser = str
     stem: Stemmer = str
     known: KnownWord = lambda _word: True
@@ -123,6 +140,8 @@ class Normaliser:
     def _build_token(self, word: str) -> Token:
         surface = fold(word)
         forms = {surface, fold(self.lemmatise(word))}
+        for bare in self._unprefixed(surface):
+            forms.update((bare, fold(self.lemmatise(bare))))
         if len(surface) >= _SHORTEST_TYPO and not self.known(word):
             meant = self.correct(surface)
             if meant is not None:
@@ -132,6 +151,14 @@ class Normaliser:
             forms=frozenset(forms),
             stems=frozenset(self.stem(form) for form in forms),
         )
+
+    def _unprefixed(self, surface: str) -> list[str]:
+        """Return the word without each attached particle it starts with ('والبيت' -> 'بيت')."""
+        return [
+            surface[len(prefix) :]
+            for prefix in self.prefixes
+            if surface.startswith(prefix) and len(surface) - len(prefix) >= _SHORTEST_STEM
+        ]
 
 
 def _prepare(text: str) -> str:

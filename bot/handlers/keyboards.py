@@ -45,6 +45,14 @@ SUGGESTED_TIMEZONES = {
         "America/Santiago",
         "America/Lima",
     ),
+    "fr": ("Europe/Paris", "Europe/Brussels", "Europe/Zurich", "America/Toronto"),
+    "it": ("Europe/Rome", "Europe/Zurich"),
+    "sv": ("Europe/Stockholm", "Europe/Helsinki"),
+    "nb": ("Europe/Oslo",),
+    "uk": ("Europe/Kyiv", "Europe/Warsaw", "Europe/Berlin", "Europe/Prague", "Europe/London"),
+    "ar": ("Asia/Baghdad", "Asia/Amman", "Asia/Riyadh", "Asia/Dubai", "Africa/Cairo"),
+    "ckb": ("Asia/Baghdad", "Europe/Berlin", "Europe/Stockholm", "Europe/London"),
+    "zh": ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Singapore", "Australia/Sydney"),
 }
 
 
@@ -63,22 +71,27 @@ def _options(
     return [_button(label, ConfigTap(flow, action, value)) for label, value in options]
 
 
+def _markup(t: Translator, rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
+    """Lay rows out for the reader: right-to-left readers start a row from the right."""
+    return InlineKeyboardMarkup([row[::-1] for row in rows] if t.rtl else rows)
+
+
 def languages(flow: Flow, locales: tuple[str, ...]) -> InlineKeyboardMarkup:
     """Offer every shipped language, each in its own name."""
-    names = ((texts.LANGUAGE_NAMES.get(loc, loc), loc) for loc in locales)
+    names = ((texts.language_name(loc), loc) for loc in locales)
     return InlineKeyboardMarkup(_rows(_options(flow, "lang", names), 2))
 
 
 def roles(t: Translator, flow: Flow) -> InlineKeyboardMarkup:
     """Offer the four roles."""
     labels = ((texts.role_label(t, role), role.value) for role in Role)
-    return InlineKeyboardMarkup(_rows(_options(flow, "role", labels), 2))
+    return _markup(t, _rows(_options(flow, "role", labels), 2))
 
 
 def age_bands(t: Translator, flow: Flow) -> InlineKeyboardMarkup:
     """Offer the age bands."""
     labels = ((texts.age_band_label(t, band), band.value) for band in AgeBand)
-    return InlineKeyboardMarkup(_rows(_options(flow, "age", labels), 2))
+    return _markup(t, _rows(_options(flow, "age", labels), 2))
 
 
 def weekdays(t: Translator, flow: Flow, view: CarerView) -> InlineKeyboardMarkup:
@@ -91,7 +104,7 @@ def weekdays(t: Translator, flow: Flow, view: CarerView) -> InlineKeyboardMarkup
         for day in range(7)
     ]
     done = _button(texts.button_labels(t)["done"], ConfigTap(flow, "days", "done"))
-    return InlineKeyboardMarkup([*_rows(days, 4), [done]])
+    return _markup(t, [*_rows(days, 4), [done]])
 
 
 def times(t: Translator, flow: Flow) -> InlineKeyboardMarkup:
@@ -101,23 +114,21 @@ def times(t: Translator, flow: Flow) -> InlineKeyboardMarkup:
         for value in TIME_CHOICES
     ]
     typed = _button(texts.button_labels(t)["type_time"], ConfigTap(flow, "time", TYPED))
-    return InlineKeyboardMarkup([*_rows(choices, 3), [typed]])
+    return _markup(t, [*_rows(choices, 3), [typed]])
 
 
 def timezones(t: Translator, flow: Flow) -> InlineKeyboardMarkup:
     """Offer a short list of zones for the carer's language and a typed one."""
     zones = SUGGESTED_TIMEZONES.get(t.locale, SUGGESTED_TIMEZONES["en"])
-    choices = [
-        _button(zone.split("/")[-1].replace("_", " "), ConfigTap(flow, "tz", zone))
-        for zone in zones
-    ]
+    choices = [_button(t.zone_name(zone), ConfigTap(flow, "tz", zone)) for zone in zones]
     typed = _button(texts.button_labels(t)["type_timezone"], ConfigTap(flow, "tz", TYPED))
-    return InlineKeyboardMarkup([*_rows(choices, 2), [typed]])
+    return _markup(t, [*_rows(choices, 2), [typed]])
 
 
 def privacy(t: Translator) -> InlineKeyboardMarkup:
     """Offer the button that ends onboarding."""
-    return InlineKeyboardMarkup(
+    return _markup(
+        t,
         [
             [
                 _button(
@@ -125,7 +136,7 @@ def privacy(t: Translator) -> InlineKeyboardMarkup:
                     ConfigTap(ONBOARDING, "privacy", "ok"),
                 )
             ]
-        ]
+        ],
     )
 
 
@@ -133,15 +144,17 @@ def settings_menu(t: Translator) -> InlineKeyboardMarkup:
     """Offer one button per setting."""
     labels = texts.button_labels(t)
     fields = ("language", "role", "ages", "days", "time", "timezone")
-    return InlineKeyboardMarkup(
-        _rows([_button(labels[field], ConfigTap(SETTINGS, "ask", field)) for field in fields], 3)
+    return _markup(
+        t,
+        _rows([_button(labels[field], ConfigTap(SETTINGS, "ask", field)) for field in fields], 3),
     )
 
 
 def prompt_actions(t: Translator, delivery_id: int) -> InlineKeyboardMarkup:
     """Offer answer, snooze and skip under a prompt."""
     labels = texts.button_labels(t)
-    return InlineKeyboardMarkup(
+    return _markup(
+        t,
         [
             [_button(labels["answer"], PromptTap("answer", delivery_id))],
             [
@@ -149,7 +162,7 @@ def prompt_actions(t: Translator, delivery_id: int) -> InlineKeyboardMarkup:
                 _button(labels["tomorrow"], PromptTap("tomorrow", delivery_id)),
                 _button(labels["skip"], PromptTap("skip", delivery_id)),
             ],
-        ]
+        ],
     )
 
 
@@ -161,17 +174,18 @@ def journal_pager(t: Translator, page: int, pages: int) -> InlineKeyboardMarkup 
         buttons.append(_button(labels["older"], JournalTap(page + 1)))
     if page > 0:
         buttons.append(_button(labels["newer"], JournalTap(page - 1)))
-    return InlineKeyboardMarkup([buttons]) if buttons else None
+    return _markup(t, [buttons]) if buttons else None
 
 
 def forget_confirmation(t: Translator) -> InlineKeyboardMarkup:
     """Ask for explicit confirmation before deleting."""
     labels = texts.button_labels(t)
-    return InlineKeyboardMarkup(
+    return _markup(
+        t,
         [
             [
                 _button(labels["forget_yes"], ForgetTap(confirm=True)),
                 _button(labels["forget_no"], ForgetTap(confirm=False)),
             ]
-        ]
+        ],
     )

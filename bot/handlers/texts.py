@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from babel import Locale
+
 from bot.domain.errors import DomainError, ReflectionTooLongError
 from bot.domain.model import AgeBand, Dimension, Role
 from bot.domain.reflection import TELEGRAM_MESSAGE_LIMIT, cut_utf16, utf16_length
@@ -10,7 +12,11 @@ from bot.i18n import Translator
 from bot.packs.registry import ContentRegistry
 from bot.services.views import Assessment, CarerView, JournalPage, RevisionOutcome
 
-LANGUAGE_NAMES = {"en": "English", "es": "Español"}  # each language in its own name
+
+def language_name(locale: str) -> str:
+    """Name a language in itself ('Español', 'Українська', 'العربية'), as a chooser shows it."""
+    name = Locale.parse(locale).get_display_name(locale) or locale
+    return name[:1].upper() + name[1:]
 
 
 def role_label(t: Translator, role: Role) -> str:
@@ -127,23 +133,21 @@ def schedule_line(t: Translator, view: CarerView) -> str:
     ).format(
         days=weekday_list(t, view.weekdays),
         time=t.time(view.prompt_time),
-        timezone=view.timezone,
+        timezone=t.zone_name(view.timezone),
         next=t.datetime(view.next_prompt_at, view.timezone),
     )
 
 
 def weekday_list(t: Translator, days: frozenset[int]) -> str:
-    """List weekday names in order."""
-    return ", ".join(t.weekday(day, "abbreviated") for day in sorted(days))
+    """List weekday names in order, joined as the locale joins a list ('lun, mié y vie')."""
+    return t.join([t.weekday(day, "abbreviated") for day in sorted(days)])
 
 
 def settings_summary(t: Translator, view: CarerView) -> str:
     """Show every setting and what to tap to change it."""
     lines = [
         t.gettext("Your settings:"),
-        t.gettext("Language: {language}").format(
-            language=LANGUAGE_NAMES.get(view.locale, view.locale)
-        ),
+        t.gettext("Language: {language}").format(language=language_name(view.locale)),
         t.gettext("Role: {role}").format(
             role=role_label(t, view.role) if view.role else t.gettext("not set")
         ),
@@ -152,7 +156,9 @@ def settings_summary(t: Translator, view: CarerView) -> str:
         ),
         t.gettext("Days: {days}").format(days=weekday_list(t, view.weekdays)),
         t.gettext("Time: {time}").format(time=t.time(view.prompt_time)),
-        t.gettext("Timezone: {timezone}").format(timezone=view.timezone or t.gettext("not set")),
+        t.gettext("Timezone: {timezone}").format(
+            timezone=t.zone_name(view.timezone) if view.timezone else t.gettext("not set")
+        ),
         "",
         schedule_line(t, view),
         "",

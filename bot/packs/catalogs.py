@@ -25,7 +25,9 @@ SIGNPOSTS = Path(__file__).resolve().parent.parent / "handlers" / "signposts.py"
 Key = str | tuple[str, ...]
 
 
-def check_catalogs(locales_dir: Path, content_locales: Sequence[str]) -> list[PackIssue]:
+def check_catalogs(
+    locales_dir: Path, content_locales: Sequence[str], overlay: Path | None = None
+) -> list[PackIssue]:
     """List every catalog problem that would crash a reply or show carers the wrong language."""
     issues: list[PackIssue] = []
     template_path = locales_dir / TEMPLATE
@@ -35,10 +37,54 @@ def check_catalogs(locales_dir: Path, content_locales: Sequence[str]) -> list[Pa
     found = catalog_paths(locales_dir)
     issues += _coverage_problems(locales_dir, found, content_locales)
     for locale, path in found.items():
-        catalog = _read(path, locale, issues)
-        if catalog is not None:
-            issues += _catalog_problems(path, catalog, template)
+        # A catalog still being translated is not shipped until its locale is enabled.
+        if locale in content_locales:
+            issues += catalog_issues(path, locale, template)
+    if overlay is not None:
+        issues += _overlay_issues(overlay, template, content_locales)
     return issues
+
+
+def _overlay_issues(
+    overlay: Path, template: Catalog | None, content_locales: Sequence[str]
+) -> list[PackIssue]:
+    """An agency's partial catalog may only reword known messages, keeping their placeholders."""
+    issues: list[PackIssue] = []
+    known = set(_entries(template)) if template is not None else set()
+    for locale, path in catalog_paths(overlay).items():
+        catalog = _read(path, locale, issues)
+        if catalog is None:
+            continue
+        if locale not in content_locales:
+            issues.append(PackIssue(path, 1, f"locale {locale} is not enabled", "agency"))
+        for key, message in _entries(catalog).items():
+            line = message.lineno or 1
+            if template is not None and key not in known:
+                issues.append(PackIssue(path, line, f"no such message: {_shown(key)}", "agency"))
+                continue
+            issues += [
+                PackIssue(path, line, problem, "agency")
+                for problem in _entry_problems(message, locale)
+            ]
+    return issues
+
+
+def _shown(key: Key) -> str:
+    return repr(key if isinstance(key, str) else key[0])
+
+
+def catalog_issues(path: Path, locale: str, template: Catalog | None) -> list[PackIssue]:
+    """Every problem in one locale's catalog (what ``packs coverage`` counts as missing)."""
+    issues: list[PackIssue] = []
+    catalog = _read(path, locale, issues)
+    if catalog is not None:
+        issues += _catalog_problems(path, catalog, template)
+    return issues
+
+
+def read_template(locales_dir: Path) -> Catalog | None:
+    """Read ``messages.pot``, or None when it cannot be read."""
+    return _read(locales_dir / TEMPLATE, None, [])
 
 
 def catalog_paths(locales_dir: Path) -> dict[str, Path]:
@@ -87,22 +133,14 @@ def _template_problems(path: Path, template: Catalog) -> Iterator[PackIssue]:
 def _coverage_problems(
     locales_dir: Path, found: dict[str, Path], content_locales: Sequence[str]
 ) -> Iterator[PackIssue]:
-    """Packs and catalogs must speak the same languages, or a language silently disappears."""
+    """Every enabled locale needs a catalog, or carers would read the interface in English."""
     for locale in content_locales:
         if locale not in found:
             yield PackIssue(
                 locales_dir / locale / "LC_MESSAGES" / f"{DOMAIN}.po",
                 1,
-                f"locale {locale} has packs but no catalog; create it with: pybabel init "
+                f"locale {locale} is enabled but has no catalog; create it with: pybabel init "
                 f"-i {locales_dir / TEMPLATE} -d {locales_dir} -l {locale}",
-            )
-    for locale, path in found.items():
-        if locale not in content_locales:
-            yield PackIssue(
-                path,
-                1,
-                f"locale {locale} has a catalog but no content packs; add it to the packs "
-                "or delete the catalog",
             )
 
 

@@ -25,10 +25,25 @@ Report = Callable[[Path, int, str], None]
 
 @dataclass(frozen=True)
 class SourceFile:
-    """Where a parsed file came from, to report problems as ``file:line``."""
+    """Where a parsed file came from, to report problems as ``file:line``.
+
+    An agency layer appends its rules and look-alikes after the shipped ones; ``overlay`` and
+    ``offsets`` send a problem in an appended entry to the agency's file and line.
+    """
 
     path: Path
     index: LineIndex
+    overlay: SourceFile | None = None
+    offsets: tuple[tuple[str, int], ...] = ()
+
+    def locate(self, key: tuple[str | int, ...]) -> tuple[Path, int]:
+        """Return the file and line a parsed key came from."""
+        offset = dict(self.offsets).get(str(key[0])) if key else None
+        if self.overlay is not None and offset is not None and len(key) > 1:
+            position = key[1]
+            if isinstance(position, int) and position >= offset:
+                return self.overlay.locate((key[0], position - offset, *key[2:]))
+        return self.path, self.index.line_of(key)
 
 
 @dataclass(frozen=True)
@@ -85,9 +100,7 @@ class _Compiler:
                 compiled.append(compile_pattern(source, self.forms, self.classes))
             except PatternError as error:
                 self.failed = True
-                self.report(
-                    where.path, where.index.line_of(key), f"{'.'.join(map(str, key))}: {error}"
-                )
+                self.report(*where.locate(key), f"{'.'.join(map(str, key))}: {error}")
         return tuple(compiled)
 
 
@@ -97,6 +110,10 @@ def compile_locale(locale: str, raw: RawJudgement, report: Report) -> LocaleJudg
     base = Normaliser(
         replacements={fold(k): v for k, v in language.normalise.replacements.items()},
         clitics={fold(k): v for k, v in language.normalise.clitics.items()},
+        # Longest first, so "وال" is tried before "و".
+        prefixes=tuple(
+            sorted({fold(p) for p in language.normalise.prefixes}, key=len, reverse=True)
+        ),
         lemmatise=lemmatiser_for(locale),
         stem=stemmer_for(locale),
         known=known_word_for(locale),
@@ -186,8 +203,7 @@ def _check_rules(judgement: LocaleJudgement, raw: RawJudgement, report: Report) 
             if not find_risks(judgement.normaliser.sentences(example), alone):
                 ok = False
                 report(
-                    where.path,
-                    where.index.line_of(("rule", i, "examples")),
+                    *where.locate(("rule", i, "examples")),
                     f"rule.{i}.examples: rule {item.id!r} does not match its example {example!r}",
                 )
     for level in RiskLevel:
@@ -215,8 +231,7 @@ def _check_lookalikes(
                 ok = False
                 problem = "is not matched by it" if not covered else "still raises a signpost"
                 report(
-                    where.path,
-                    where.index.line_of(("lookalike", i, "examples")),
+                    *where.locate(("lookalike", i, "examples")),
                     f"lookalike.{i}.examples: {example!r} {problem}",
                 )
     return ok
@@ -248,23 +263,20 @@ def _check_exemplars(judgement: LocaleJudgement, raw: RawJudgement, report: Repo
             if len(texts) < minimum:
                 ok = False
                 report(
-                    where.path,
-                    where.index.line_of(key),
+                    *where.locate(key),
                     f"{table}.{label}: needs at least {minimum} exemplars, has {len(texts)}",
                 )
             for text in texts:
                 if not tokenise(text):
                     ok = False
                     report(
-                        where.path,
-                        where.index.line_of(key),
+                        *where.locate(key),
                         f"{table}.{label}: {text!r} has no words and can never match",
                     )
         for extra in sorted(set(map(str, groups)) - set(labels)):
             ok = False
             report(
-                where.path,
-                where.index.line_of((table, extra)),
+                *where.locate((table, extra)),
                 f"{table}: unknown label {extra!r}",
             )
     return ok
@@ -278,8 +290,7 @@ def _check_lexicons(judgement: LocaleJudgement, raw: RawJudgement, report: Repor
         if not patterns:
             ok = False
             report(
-                where.path,
-                where.index.line_of(("dimension",)),
+                *where.locate(("dimension",)),
                 f"dimension.{dimension.value}: needs at least one phrase",
             )
     return ok

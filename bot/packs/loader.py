@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -15,13 +15,26 @@ from bot.domain.model import AgeBand, Dimension, Role
 from bot.packs.judgement import LocaleJudgement, RawJudgement, SourceFile, compile_locale
 from bot.packs.lines import LineIndex
 from bot.packs.schema import (
+    AgencyLocalesFile,
+    AgencyPackFile,
+    AgencyRulesFile,
     ExemplarsFile,
     LanguageFile,
+    LocalesFile,
     PackFile,
     PromptItem,
     RiskRulesFile,
     SafeguardingFile,
     SuggestionItem,
+    TranslationFile,
+)
+from bot.packs.translations import (
+    BENEFIT_SUFFIX,
+    KEYWORDS_SUFFIX,
+    NAME_SUFFIX,
+    keywords_text,
+    source_hash,
+    split_keywords,
 )
 
 MIN_PER_AUDIENCE = 3
@@ -32,15 +45,17 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 @dataclass(frozen=True)
 class PackIssue:
-    """One problem in one file."""
+    """One problem in one file; ``layer`` names the content layer when an agency one is in use."""
 
     path: Path
     line: int
     message: str
+    layer: str = ""
 
     def __str__(self) -> str:
         """Render as ``file:line: message`` for editors and CI logs."""
-        return f"{self.path}:{self.line}: {self.message}"
+        where = f"[{self.layer}] " if self.layer else ""
+        return f"{where}{self.path}:{self.line}: {self.message}"
 
 
 class ContentError(Exception):
@@ -53,24 +68,42 @@ class ContentError(Exception):
 
 
 @dataclass(frozen=True)
+class Retired:
+    """A shipped item or rule an agency took out, and why (``packs check`` lists them)."""
+
+    path: Path
+    id: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class RawContent:
-    """Validated files, before the registry indexes them."""
+    """Validated files, layered and merged, before the registry indexes them."""
 
     packs: dict[Dimension, PackFile]
     safeguarding: SafeguardingFile
     judgement: dict[str, LocaleJudgement]
     locales: tuple[str, ...]
     root: Path
+    source_locale: str = "en"
+    agency: Path | None = None
+    retired: tuple[Retired, ...] = ()
 
 
 class _Collector:
-    """Gather issues while reading the content directory."""
+    """Gather issues while reading the content directories."""
 
-    def __init__(self) -> None:
+    def __init__(self, agency: Path | None = None) -> None:
         self.issues: list[PackIssue] = []
+        self.agency = agency
 
     def add(self, path: Path, line: int, message: str) -> None:
-        self.issues.append(PackIssue(path, line, message))
+        self.issues.append(PackIssue(path, line, message, self._layer(path)))
+
+    def _layer(self, path: Path) -> str:
+        if self.agency is None:
+            return ""
+        return "agency" if path.is_relative_to(self.agency) else "shipped"
 
     def read(self, path: Path, model: type[ModelT]) -> tuple[ModelT | None, LineIndex]:
         """Parse one TOML file into ``model``, recording syntax and schema errors."""
@@ -92,36 +125,55 @@ class _Collector:
                 self.add(path, index.line_of(error["loc"]), f"{where}: {error['msg']}")
             return None, index
 
+    def read_optional(self, path: Path, model: type[ModelT]) -> tuple[ModelT | None, LineIndex]:
+        """Like ``read``, but a missing file is absent: agency layers hold only their changes."""
+        if not path.is_file():
+            return None, LineIndex("")
+        return self.read(path, model)
+
+
+@dataclass
+class _Layers:
+    """What every layering step needs: where each layer is, and what the run has seen so far."""
+
+    collector: _Collector
+    root: Path
+    agency: Path | None
+    source: str
+    locales: tuple[str, ...]
+    seen_ids: dict[str, Path]
+    retired: list[Retired]
+
 
 def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int:
     match = re.search(r"line (\d+)", str(exc))
     return int(match[1]) if match else 1
 
 
-def load_raw_content(root: Path) -> RawContent:
-    """Read and cross-check the content directory, raising ContentError listing every issue."""
-    collector = _Collector()
+def load_raw_content(root: Path, agency: Path | None = None) -> RawContent:
+    """Read, layer and cross-check the content, raising ContentError listing every issue.
+
+    ``agency`` is an agency's own ``content/`` folder, layered over ``root`` (docs/agencies.md).
+    """
+    collector = _Collector(agency)
+    locales_file, _ = collector.read(root / "locales.toml", LocalesFile)
+    source = locales_file.source if locales_file else "en"
+    locales = _enabled_locales(collector, root, agency, locales_file)
+    retired: list[Retired] = []
+    layers = _Layers(collector, root, agency, source, locales, {}, retired)
     packs: dict[Dimension, PackFile] = {}
-    seen_ids: dict[str, Path] = {}
     for dimension in Dimension:
         path = root / dimension.value / "pack.toml"
         pack, index = collector.read(path, PackFile)
-        if pack is not None:
-            packs[dimension] = pack
-            _check_pack(collector, path, index, pack, dimension, seen_ids)
-    safeguarding, guard_index = collector.read(root / "safeguarding.toml", SafeguardingFile)
-    locales = _shared_locales(collector, root, packs)
-    if safeguarding is not None:
-        _check_locales_present(
-            collector,
-            root / "safeguarding.toml",
-            guard_index,
-            locales,
-            {"contacts": safeguarding.contacts},
-        )
+        if pack is None:
+            continue
+        _check_pack(layers, path, index, pack, dimension)
+        packs[dimension] = _translated(layers, _layer_pack(layers, pack, dimension), dimension)
+        _check_coverage(collector, path, packs[dimension])
+    safeguarding = _layered_contacts(collector, root, agency, locales)
     judgement = {}
     for locale in locales:
-        raw = _read_judgement(collector, root, locale)
+        raw = _read_judgement(collector, root, locale, agency, retired)
         compiled = compile_locale(locale, raw, collector.add) if raw is not None else None
         if compiled is not None:
             judgement[locale] = compiled
@@ -133,10 +185,243 @@ def load_raw_content(root: Path) -> RawContent:
         judgement=judgement,
         locales=locales,
         root=root,
+        source_locale=source,
+        agency=agency,
+        retired=tuple(retired),
     )
 
 
-def _read_judgement(collector: _Collector, root: Path, locale: str) -> RawJudgement | None:
+def _enabled_locales(
+    collector: _Collector, root: Path, agency: Path | None, shipped: LocalesFile | None
+) -> tuple[str, ...]:
+    """The shipped locales, or the subset an agency enables (it cannot enable more)."""
+    if shipped is None:
+        return ()
+    enabled = list(dict.fromkeys(shipped.enabled))
+    if shipped.source not in enabled:
+        collector.add(
+            root / "locales.toml", 1, f"enabled must include the source locale {shipped.source!r}"
+        )
+    if agency is None:
+        return tuple(enabled)
+    path = agency / "locales.toml"
+    chosen, index = collector.read_optional(path, AgencyLocalesFile)
+    if chosen is None:
+        return tuple(enabled)
+    unknown = [locale for locale in chosen.enabled if locale not in enabled]
+    if unknown:
+        collector.add(
+            path,
+            index.line_of(("enabled",)),
+            f"enabled: {', '.join(unknown)} not complete in the shipped content "
+            "(see python -m bot packs coverage)",
+        )
+    return tuple(locale for locale in dict.fromkeys(chosen.enabled) if locale in enabled)
+
+
+def _layer_pack(layers: _Layers, pack: PackFile, dimension: Dimension) -> PackFile:
+    """Add an agency's items to a shipped pack and take out the ones it retires."""
+    if layers.agency is None:
+        return pack
+    collector = layers.collector
+    path = layers.agency / dimension.value / "pack.toml"
+    layer, index = collector.read_optional(path, AgencyPackFile)
+    if layer is None:
+        return pack
+    added: list[tuple[str, Sequence[PromptItem | SuggestionItem]]] = [
+        ("prompt", layer.prompt),
+        ("suggestion", layer.suggestion),
+    ]
+    _check_items(layers, path, index, added, dimension)
+    shipped_ids = {item.id for item in _items(pack)}
+    gone = set()
+    for position, retirement in enumerate(layer.retire):
+        if retirement.id not in shipped_ids:
+            line = index.line_of(("retire", position))
+            collector.add(path, line, f"retire: no shipped item {retirement.id!r}")
+            continue
+        gone.add(retirement.id)
+        layers.retired.append(Retired(path, retirement.id, retirement.reason))
+    prompts = [p for p in pack.prompt if p.id not in gone]
+    suggestions = [s for s in pack.suggestion if s.id not in gone]
+    return pack.model_copy(
+        update={
+            "prompt": [*prompts, *layer.prompt],
+            "suggestion": [*suggestions, *layer.suggestion],
+        }
+    )
+
+
+def _translated(layers: _Layers, pack: PackFile, dimension: Dimension) -> PackFile:
+    """Merge each enabled locale's translation files (shipped, then agency) into the pack texts."""
+    texts = {key: dict(value) for key, value in _pack_texts(pack).items()}
+    originals = {key: value.get(layers.source) for key, value in texts.items()}
+    folders = [layers.root / dimension.value]
+    if layers.agency is not None:
+        folders.append(layers.agency / dimension.value)
+    for locale in layers.locales:
+        stale: set[str] = set()
+        for folder in folders:
+            path = folder / f"{locale}.toml"
+            translation, index = layers.collector.read_optional(path, TranslationFile)
+            if translation is not None:
+                merge = _Merge(layers.collector, path, index, locale, texts, originals)
+                stale |= merge.take(translation)
+        missing = [
+            key
+            for key, value in texts.items()
+            if locale not in value and layers.source in value and key not in stale
+        ]
+        _report_missing(layers.collector, folders[0] / f"{locale}.toml", locale, missing)
+    return _with_texts(pack, texts)
+
+
+def _items(pack: PackFile) -> list[PromptItem | SuggestionItem]:
+    return [*pack.prompt, *pack.suggestion]
+
+
+def _pack_texts(pack: PackFile) -> dict[str, dict[str, str]]:
+    """Key every text as translations name it: ``<dim>|name``, item ids, ``<id>|keywords``."""
+    dimension = pack.pack.dimension.value
+    texts = {
+        f"{dimension}{NAME_SUFFIX}": dict(pack.pack.name),
+        f"{dimension}{BENEFIT_SUFFIX}": dict(pack.pack.benefit),
+    }
+    for item in _items(pack):
+        texts[item.id] = dict(item.text)
+        if isinstance(item, SuggestionItem):
+            texts[item.id + KEYWORDS_SUFFIX] = {
+                locale: keywords_text(words) for locale, words in item.keywords.items()
+            }
+    return texts
+
+
+@dataclass
+class _Merge:
+    """Merge one translation file into a pack's texts, refusing stale entries and unknown ids."""
+
+    collector: _Collector
+    path: Path
+    index: LineIndex
+    locale: str
+    texts: dict[str, dict[str, str]]
+    originals: dict[str, str | None]
+
+    def take(self, translation: TranslationFile) -> set[str]:
+        """Take every current entry; report the stale ones together, with what to run."""
+        stale = [
+            key
+            for key_path, key, text, made_from in self._entries(translation)
+            if not self._take_one(key_path, key, text, made_from)
+        ]
+        if stale:
+            self.collector.add(
+                self.path,
+                1,
+                f"{len(stale)} stale {self.locale} text(s), the source changed after "
+                f"translation: {_some(stale)}; update them (python -m bot packs export-po "
+                f"{self.locale})",
+            )
+        return set(stale)
+
+    def _entries(
+        self, translation: TranslationFile
+    ) -> Iterator[tuple[tuple[str, ...], str, str, str | None]]:
+        dimension = self.path.parent.name
+        for part, suffix in (("name", NAME_SUFFIX), ("benefit", BENEFIT_SUFFIX)):
+            entry = getattr(translation, part)
+            if entry is not None:
+                yield (part,), dimension + suffix, entry.text, entry.source
+        for item_id, item in translation.item.items():
+            yield ("item", item_id), item_id, item.text, item.source
+            if item.keywords:
+                words = keywords_text(item.keywords)
+                key = item_id + KEYWORDS_SUFFIX
+                yield ("item", item_id, "keywords"), key, words, item.keywords_source
+
+    def _take_one(
+        self, key_path: tuple[str, ...], key: str, text: str, made_from: str | None
+    ) -> bool:
+        """Take one entry; return False only when it is stale."""
+        if key not in self.texts:
+            self.collector.add(
+                self.path, self.index.line_of(key_path), f"{key}: no such text in the pack"
+            )
+            return True
+        original = self.originals.get(key)
+        if original is not None and made_from != source_hash(original):
+            return False
+        if not key.endswith(KEYWORDS_SUFFIX):
+            for problem in _text_problems({self.locale: text}):
+                self.collector.add(self.path, self.index.line_of(key_path), f"{key}: {problem}")
+        self.texts[key][self.locale] = text
+        return True
+
+
+def _report_missing(collector: _Collector, path: Path, locale: str, missing: list[str]) -> None:
+    if missing:
+        collector.add(
+            path,
+            1,
+            f"{len(missing)} {locale} text(s) missing: {_some(missing)}; translate them "
+            f"(python -m bot packs export-po {locale}) or disable {locale} in locales.toml",
+        )
+
+
+def _some(keys: Sequence[str], shown: int = 5) -> str:
+    head = ", ".join(keys[:shown])
+    return head + (f" and {len(keys) - shown} more" if len(keys) > shown else "")
+
+
+def _with_texts(pack: PackFile, texts: dict[str, dict[str, str]]) -> PackFile:
+    """Rebuild a pack with every locale's texts merged in."""
+    dimension = pack.pack.dimension.value
+    manifest = pack.pack.model_copy(
+        update={
+            "name": texts[f"{dimension}{NAME_SUFFIX}"],
+            "benefit": texts[f"{dimension}{BENEFIT_SUFFIX}"],
+        }
+    )
+    prompts = [p.model_copy(update={"text": texts[p.id]}) for p in pack.prompt]
+    suggestions = [
+        s.model_copy(
+            update={
+                "text": texts[s.id],
+                "keywords": {
+                    locale: split_keywords(line)
+                    for locale, line in texts[s.id + KEYWORDS_SUFFIX].items()
+                },
+            }
+        )
+        for s in pack.suggestion
+    ]
+    return pack.model_copy(update={"pack": manifest, "prompt": prompts, "suggestion": suggestions})
+
+
+def _layered_contacts(
+    collector: _Collector, root: Path, agency: Path | None, locales: Sequence[str]
+) -> SafeguardingFile | None:
+    """Shipped contacts per locale, replaced locale by locale by the agency's."""
+    path = root / "safeguarding.toml"
+    shipped, index = collector.read(path, SafeguardingFile)
+    if shipped is None:
+        return None
+    contacts = dict(shipped.contacts)
+    if agency is not None:
+        overlay, _ = collector.read_optional(agency / "safeguarding.toml", SafeguardingFile)
+        if overlay is not None:
+            contacts.update(overlay.contacts)
+    for locale in locales:
+        if locale not in contacts:
+            collector.add(
+                path, index.line_of(("contacts",)), f"contacts: missing locale {locale!r}"
+            )
+    return SafeguardingFile(contacts=contacts)
+
+
+def _read_judgement(
+    collector: _Collector, root: Path, locale: str, agency: Path | None, retired: list[Retired]
+) -> RawJudgement | None:
     """Read a locale's rules, cues and exemplars; a shipped locale without them is an error."""
     folder = root / "judgement" / locale
     language, language_index = collector.read(folder / "language.toml", LanguageFile)
@@ -144,93 +429,130 @@ def _read_judgement(collector: _Collector, root: Path, locale: str) -> RawJudgem
     exemplars, exemplars_index = collector.read(folder / "exemplars.toml", ExemplarsFile)
     if language is None or rules is None or exemplars is None:
         return None
+    rules_source = SourceFile(folder / "safeguarding.toml", rules_index)
+    if agency is not None:
+        rules, rules_source = _layer_rules(collector, agency, locale, rules, rules_source, retired)
     return RawJudgement(
         language=language,
         rules=rules,
         exemplars=exemplars,
         language_source=SourceFile(folder / "language.toml", language_index),
-        rules_source=SourceFile(folder / "safeguarding.toml", rules_index),
+        rules_source=rules_source,
         exemplars_source=SourceFile(folder / "exemplars.toml", exemplars_index),
     )
 
 
-def _shared_locales(
-    collector: _Collector, root: Path, packs: dict[Dimension, PackFile]
-) -> tuple[str, ...]:
-    locale_sets = {tuple(pack.pack.locales) for pack in packs.values()}
-    if len(locale_sets) > 1:
-        collector.add(root, 1, "every pack must declare the same locales")
-    return next(iter(locale_sets)) if locale_sets else ()
+def _layer_rules(
+    collector: _Collector,
+    agency: Path,
+    locale: str,
+    rules: RiskRulesFile,
+    shipped: SourceFile,
+    retired: list[Retired],
+) -> tuple[RiskRulesFile, SourceFile]:
+    """Append an agency's rules and look-alikes; retire shipped ones only by explicit entry."""
+    path = agency / "judgement" / locale / "safeguarding.toml"
+    layer, index = collector.read_optional(path, AgencyRulesFile)
+    if layer is None:
+        return rules, shipped
+    known = {item.id for item in rules.rule} | {item.id for item in rules.lookalike}
+    gone = set()
+    for position, retirement in enumerate(layer.retire):
+        if retirement.id not in known:
+            collector.add(
+                path,
+                index.line_of(("retire", position)),
+                f"retire: no shipped rule {retirement.id!r}",
+            )
+            continue
+        gone.add(retirement.id)
+        retired.append(Retired(path, retirement.id, retirement.reason))
+    added = [("rule", i, item.id) for i, item in enumerate(layer.rule)]
+    added += [("lookalike", i, item.id) for i, item in enumerate(layer.lookalike)]
+    for kind, position, item_id in added:
+        if item_id in known:
+            message = f"{kind} id {item_id!r} is shipped already; pick a new id"
+            collector.add(path, index.line_of((kind, position)), message)
+    kept_rules = [item for item in rules.rule if item.id not in gone]
+    kept_lookalikes = [item for item in rules.lookalike if item.id not in gone]
+    classes = {name: list(members) for name, members in rules.classes.items()}
+    for name, members in layer.classes.items():
+        classes[name] = [*classes.get(name, []), *members]
+    merged = rules.model_copy(
+        update={
+            "classes": classes,
+            "resolved": [*rules.resolved, *layer.resolved],
+            "fiction": [*rules.fiction, *layer.fiction],
+            "rule": [*kept_rules, *layer.rule],
+            "lookalike": [*kept_lookalikes, *layer.lookalike],
+        }
+    )
+    source = replace(
+        shipped,
+        overlay=SourceFile(path, index),
+        offsets=(("rule", len(kept_rules)), ("lookalike", len(kept_lookalikes))),
+    )
+    return merged, source
 
 
 def _check_pack(
-    collector: _Collector,
-    path: Path,
-    index: LineIndex,
-    pack: PackFile,
-    dimension: Dimension,
-    seen_ids: dict[str, Path],
+    layers: _Layers, path: Path, index: LineIndex, pack: PackFile, dimension: Dimension
 ) -> None:
-    """Cross-check one pack: ids, locales, text rules and audience coverage."""
+    """Cross-check one shipped pack: its folder, ids, source texts and text rules."""
     if pack.pack.dimension is not dimension:
-        collector.add(
+        layers.collector.add(
             path,
             index.line_of(("pack", "dimension")),
             f"pack.dimension must be {dimension.value!r} in this folder",
         )
-    locales = pack.pack.locales
-    _check_locales_present(
-        collector,
-        path,
-        index,
-        locales,
-        {"pack.name": pack.pack.name, "pack.benefit": pack.pack.benefit},
-    )
+    names = {"pack.name": pack.pack.name, "pack.benefit": pack.pack.benefit}
+    _check_source_present(layers.collector, path, index, layers.source, names)
     groups: list[tuple[str, Sequence[PromptItem | SuggestionItem]]] = [
         ("prompt", pack.prompt),
         ("suggestion", pack.suggestion),
     ]
+    _check_items(layers, path, index, groups, dimension)
+
+
+def _check_items(
+    layers: _Layers,
+    path: Path,
+    index: LineIndex,
+    groups: Sequence[tuple[str, Sequence[PromptItem | SuggestionItem]]],
+    dimension: Dimension,
+) -> None:
+    """Ids unique and of the pack's dimension; source texts present and plain."""
+    collector = layers.collector
     for kind, items in groups:
         for position, item in enumerate(items):
             key = (kind, position)
             line = index.line_of(key)
             if not item.id.startswith(f"{dimension.value}."):
                 collector.add(path, line, f"id {item.id!r} must start with '{dimension.value}.'")
-            if item.id in seen_ids:
-                collector.add(
-                    path, line, f"duplicate id {item.id!r} (also in {seen_ids[item.id]})"
-                )
-            seen_ids.setdefault(item.id, path)
-            _check_locales_present(
-                collector, path, index, locales, {f"{kind}.{position}.text": item.text}
-            )
+            if item.id in layers.seen_ids:
+                also = layers.seen_ids[item.id]
+                collector.add(path, line, f"duplicate id {item.id!r} (also in {also})")
+            layers.seen_ids.setdefault(item.id, path)
+            tables: dict[str, Mapping[str, object]] = {f"{kind}.{position}.text": item.text}
+            if isinstance(item, SuggestionItem):
+                tables[f"{kind}.{position}.keywords"] = item.keywords
+            _check_source_present(collector, path, index, layers.source, tables)
             for problem in _text_problems(item.text):
                 collector.add(path, index.line_of((*key, "text")), problem)
-            if isinstance(item, SuggestionItem):
-                _check_locales_present(
-                    collector, path, index, locales, {f"{kind}.{position}.keywords": item.keywords}
-                )
-    _check_coverage(collector, path, pack)
 
 
-def _check_locales_present(
+def _check_source_present(
     collector: _Collector,
     path: Path,
     index: LineIndex,
-    locales: Sequence[str],
-    tables: dict[str, dict[str, Any]],
+    source: str,
+    tables: Mapping[str, Mapping[str, object]],
 ) -> None:
+    """Every shipped text exists in the source locale: translations are made from it."""
     for where, table in tables.items():
-        key = tuple(int(part) if part.isdigit() else part for part in where.split("."))
-        for locale in locales:
-            if locale not in table:
-                collector.add(path, index.line_of(key), f"{where}: missing locale {locale!r}")
-        for extra in sorted(set(table) - set(locales)):
-            collector.add(
-                path,
-                index.line_of((*key, extra)),
-                f"{where}: locale {extra!r} is not declared in the pack",
-            )
+        if source not in table:
+            key = tuple(int(part) if part.isdigit() else part for part in where.split("."))
+            collector.add(path, index.line_of(key), f"{where}: missing source locale {source!r}")
 
 
 def _text_problems(texts: dict[str, str]) -> Iterator[str]:

@@ -95,19 +95,30 @@ class ContentRegistry:
         self.judgement: dict[str, LocaleJudgement] = dict(raw.judgement)
         self._facts = {loc: self._build_facts(loc) for loc in self.locales}
         self._contacts = dict(raw.safeguarding.contacts)
-        self.embeddings = EmbeddingCache(raw.root / EmbeddingCache.FILE, self.model)
+        self.source_locale = raw.source_locale
+        self.retired = raw.retired
+        shipped_vectors = raw.root / EmbeddingCache.FILE
+        self.embeddings = (
+            EmbeddingCache(raw.agency / EmbeddingCache.FILE, self.model, base=shipped_vectors)
+            if raw.agency is not None
+            else EmbeddingCache(shipped_vectors, self.model)
+        )
         self.semantic = {loc: self._build_indexes(loc) for loc in self.locales}
 
     @classmethod
-    def load(cls, root: Path, model: SentenceModel | None = None) -> ContentRegistry:
-        """Load, validate and index a content directory (raises ContentError).
+    def load(
+        cls, root: Path, model: SentenceModel | None = None, agency: Path | None = None
+    ) -> ContentRegistry:
+        """Load, validate and index content, with an optional agency layer (raises ContentError).
 
         The default model's registry is shared per directory until a file in it changes:
         building several Applications in one process compiles the rules once.
         """
         if model is not None:
-            return cls(load_raw_content(root), model)
-        return _load_shared(root.resolve(), _signature(root))
+            return cls(load_raw_content(root, agency), model)
+        layer = agency.resolve() if agency is not None else None
+        signature = _signature(root) + (_signature(agency) if agency is not None else ())
+        return _load_shared(root.resolve(), layer, signature)
 
     def _build_facts(self, locale: str) -> dict[str, SuggestionFacts]:
         judgement = self.judgement[locale]
@@ -137,7 +148,12 @@ class ContentRegistry:
         return list(dict.fromkeys(texts))
 
     def _build_indexes(self, locale: str) -> SemanticIndexes:
-        exemplars = self.judgement[locale].exemplars
+        judgement = self.judgement[locale]
+        sets = [judgement.exemplars] + [
+            self.judgement[other].exemplars
+            for other in judgement.semantic.borrow
+            if other in self.judgement and other != locale
+        ]
         vectors = self.embeddings.vectors
         pack_texts = {
             dim: [p.texts[locale] for p in self.prompts[dim]]
@@ -145,16 +161,23 @@ class ContentRegistry:
             for dim in Dimension
         }
         dimension_groups = {
-            dim.value: vectors([*exemplars.dimension[dim], *pack_texts[dim]]) for dim in Dimension
+            dim.value: vectors([*(t for ex in sets for t in ex.dimension[dim]), *pack_texts[dim]])
+            for dim in Dimension
         }
         tone_groups = {
-            tone.value: vectors(exemplars.tone[tone]) for tone in (Tone.STRUGGLE, Tone.POSITIVE)
+            tone.value: vectors([t for ex in sets for t in ex.tone[tone]])
+            for tone in (Tone.STRUGGLE, Tone.POSITIVE)
         }
+        # Risk learns from the locale's own exemplars only: borrowed ones lowered recall.
         # Everyday sentences of every kind teach the risk net what is not a concern.
+        exemplars = judgement.exemplars
         risk_groups = {label: vectors(exemplars.risk[label]) for label in RISK_LABELS}
-        risk_groups[SAFE_LABEL] = np.concatenate(
-            [risk_groups[SAFE_LABEL], *dimension_groups.values(), *tone_groups.values()]
-        )
+        # Only this locale's own everyday sentences: borrowed ones would teach the net that
+        # another language is safer than this one.
+        own = [t for dim in Dimension for t in exemplars.dimension[dim]]
+        own += [t for tone in (Tone.STRUGGLE, Tone.POSITIVE) for t in exemplars.tone[tone]]
+        own += [t for dim in Dimension for t in pack_texts[dim]]
+        risk_groups[SAFE_LABEL] = np.concatenate([risk_groups[SAFE_LABEL], vectors(own)])
         suggestions = [s for dim in Dimension for s in self.suggestions[dim]]
         suggestion_vectors = vectors([s.texts[locale] for s in suggestions])
         everyday = np.concatenate(list(dimension_groups.values()))
@@ -197,6 +220,8 @@ class ContentRegistry:
 
 def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
     """Name every file under ``root`` with its size and modification time."""
+    if not root.is_dir():
+        return ()
     return tuple(
         (str(path), stat.st_size, stat.st_mtime_ns)
         for path in sorted(root.rglob("*"))
@@ -205,5 +230,7 @@ def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 @lru_cache(maxsize=4)
-def _load_shared(root: Path, _signature: tuple[tuple[str, int, int], ...]) -> ContentRegistry:
-    return ContentRegistry(load_raw_content(root))
+def _load_shared(
+    root: Path, agency: Path | None, _signature: tuple[tuple[str, int, int], ...]
+) -> ContentRegistry:
+    return ContentRegistry(load_raw_content(root, agency))

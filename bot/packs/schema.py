@@ -23,12 +23,27 @@ class _Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+SourceHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")]
+
+
+class LocalesFile(_Strict):
+    """``content/locales.toml``: the language packs are written in, and what carers may choose."""
+
+    source: LocaleCode
+    enabled: list[LocaleCode] = Field(min_length=1)
+
+
+class AgencyLocalesFile(_Strict):
+    """An agency's ``locales.toml``: the subset of shipped locales its carers may choose."""
+
+    enabled: list[LocaleCode] = Field(min_length=1)
+
+
 class PackManifest(_Strict):
-    """The ``[pack]`` table: which dimension, which locales, and its display names."""
+    """The ``[pack]`` table: which dimension, and its display names."""
 
     dimension: Dimension
     version: int = Field(ge=1)
-    locales: list[LocaleCode] = Field(min_length=1)
     name: dict[LocaleCode, Text]
     benefit: dict[LocaleCode, Text]
 
@@ -59,6 +74,45 @@ class PackFile(_Strict):
     pack: PackManifest
     prompt: list[PromptItem] = Field(min_length=1)
     suggestion: list[SuggestionItem] = Field(min_length=1)
+
+
+class TranslatedText(_Strict):
+    """A translation, with the hash of the source text it was made from (to spot stale ones)."""
+
+    text: Text
+    source: SourceHash
+
+
+class TranslatedItem(_Strict):
+    """A prompt's or suggestion's translation; suggestions also translate their keywords."""
+
+    text: Text
+    source: SourceHash
+    keywords: list[Word] = Field(default_factory=list)
+    keywords_source: SourceHash | None = None
+
+
+class TranslationFile(_Strict):
+    """A whole ``content/<dimension>/<locale>.toml``: one pack in one more language."""
+
+    name: TranslatedText | None = None
+    benefit: TranslatedText | None = None
+    item: dict[ItemId, TranslatedItem] = Field(default_factory=dict)
+
+
+class Retirement(_Strict):
+    """An agency's ``[[retire]]``: a shipped item or rule taken out, with the reason recorded."""
+
+    id: str = Field(min_length=1, max_length=80)
+    reason: str = Field(min_length=3, max_length=300)
+
+
+class AgencyPackFile(_Strict):
+    """An agency's ``<dimension>/pack.toml``: items it adds and shipped items it retires."""
+
+    prompt: list[PromptItem] = Field(default_factory=list)
+    suggestion: list[SuggestionItem] = Field(default_factory=list)
+    retire: list[Retirement] = Field(default_factory=list)
 
 
 class Contacts(_Strict):
@@ -128,11 +182,27 @@ class RiskRulesFile(_Strict):
     rule: list[RiskRuleItem] = Field(min_length=1)
 
 
+class AgencyRulesFile(_Strict):
+    """An agency's ``judgement/<locale>/safeguarding.toml``: additions, reasoned retirements.
+
+    Nothing here can silently remove a shipped rule: only a ``[[retire]]`` entry does, and
+    ``packs check`` lists each one.
+    """
+
+    classes: dict[RuleId, list[PatternText]] = Field(default_factory=dict)
+    resolved: list[PatternText] = Field(default_factory=list)
+    fiction: list[PatternText] = Field(default_factory=list)
+    lookalike: list[LookalikeItem] = Field(default_factory=list)
+    rule: list[RiskRuleItem] = Field(default_factory=list)
+    retire: list[Retirement] = Field(default_factory=list)
+
+
 class NormaliseTable(_Strict):
     """How phone-typed words are expanded before matching."""
 
     replacements: dict[str, str] = Field(default_factory=dict)
     clitics: dict[str, str] = Field(default_factory=dict)
+    prefixes: list[Word] = Field(default_factory=list)
     function_words: list[Word] = Field(min_length=1)
 
 
@@ -158,6 +228,9 @@ class SemanticTable(_Strict):
     sentence_probability: float = Field(default=0.95, gt=0.25, le=1)
     dimension_weight: float = Field(default=3.0, ge=0)
     tone_weight: float = Field(default=2.0, ge=0)
+    # Locales whose exemplars the classifiers also learn from (the sentence model is
+    # multilingual): a newer locale borrows the larger English and Spanish sets.
+    borrow: list[LocaleCode] = Field(default_factory=list)
 
 
 class LanguageFile(_Strict):

@@ -70,23 +70,31 @@ class EmbeddingCache:
 
     FILE = Path("judgement") / "embeddings.npz"
 
-    def __init__(self, path: Path, model: SentenceModel) -> None:
-        """Read the cache file if there is one."""
+    def __init__(self, path: Path, model: SentenceModel, base: Path | None = None) -> None:
+        """Read the cache file if there is one, over a ``base`` file (an agency's over shipped)."""
         self.path = path
         self._model = model
         self._rows: dict[str, Vectors] = {}
         self._arrays: dict[str, npt.NDArray[np.float32]] = {}
         self.missing = 0
+        self.layered = base is not None
+        if base is not None and base.is_file():
+            self._read(base)
+        # What the base file holds is not written again into a layered file.
+        self._base_rows, self._base_arrays = set(self._rows), set(self._arrays)
         if path.is_file():
-            with np.load(path) as data:
-                keys, vectors = data["keys"], data["vectors"].astype(np.float32)
-                self._arrays = {
-                    name: data[name].astype(np.float32)
-                    for name in data.files
-                    if name.startswith("clf:")
-                }
-            self._rows = {str(key): row for key, row in zip(keys, vectors, strict=True)}
+            self._read(path)
         self._used_arrays: set[str] = set()
+
+    def _read(self, path: Path) -> None:
+        with np.load(path) as data:
+            keys, vectors = data["keys"], data["vectors"].astype(np.float32)
+            self._arrays.update(
+                (name, data[name].astype(np.float32))
+                for name in data.files
+                if name.startswith("clf:")
+            )
+        self._rows.update((str(key), row) for key, row in zip(keys, vectors, strict=True))
 
     def key(self, text: str) -> str:
         """Name a text's vector by the model and the exact text."""
@@ -118,9 +126,12 @@ class EmbeddingCache:
 
     def save(self, texts: Sequence[str]) -> None:
         """Write exactly what current content uses: its texts' vectors and its classifiers."""
-        vectors = self.vectors(texts)
-        keys = np.array([self.key(t) for t in texts])
-        arrays = {name: self._arrays[name] for name in sorted(self._used_arrays)}
+        self.vectors(texts)
+        own = [t for t in dict.fromkeys(texts) if self.key(t) not in self._base_rows]
+        vectors = self.vectors(own)
+        keys = np.array([self.key(t) for t in own])
+        used = sorted(self._used_arrays - self._base_arrays)
+        arrays = {name: self._arrays[name] for name in used}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         payload: dict[str, npt.NDArray[Any]] = {
             "keys": keys,
@@ -130,7 +141,9 @@ class EmbeddingCache:
         np.savez_compressed(self.path, allow_pickle=False, **payload)
 
     def is_current(self, texts: Sequence[str]) -> bool:
-        """Tell whether the file held every vector and classifier, and nothing else."""
+        """Tell whether the file held every vector and classifier (unlayered: and nothing else)."""
+        if self.layered:
+            return self.missing == 0
         return (
             self.missing == 0
             and set(self._rows) == {self.key(t) for t in texts}

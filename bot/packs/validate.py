@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 from bot.i18n import Catalogs
@@ -10,33 +11,44 @@ from bot.packs.loader import ContentError, PackIssue
 from bot.packs.registry import ContentRegistry
 
 
-def validate_everything(content_dir: Path, locales_dir: Path) -> list[PackIssue]:
+def validate_everything(
+    content_dir: Path, locales_dir: Path, agency: Path | None = None
+) -> list[PackIssue]:
     """List every problem in content and catalogs, so one run shows the whole repair job."""
-    return _validate(content_dir, locales_dir)[1]
+    return _validate(content_dir, locales_dir, agency)[1]
 
 
-def load_validated(content_dir: Path, locales_dir: Path) -> tuple[ContentRegistry, Catalogs]:
-    """Load content and catalogs, refusing both (ContentError) when anything is wrong."""
-    content, issues = _validate(content_dir, locales_dir)
+def load_validated(
+    content_dir: Path, locales_dir: Path, agency: Path | None = None
+) -> tuple[ContentRegistry, Catalogs]:
+    """Load content and catalogs (with an agency's layers), refusing both on any problem."""
+    content, issues = _validate(content_dir, locales_dir, agency)
     if content is None or issues:
         raise ContentError(issues)
-    return content, Catalogs.load(locales_dir).restricted_to(content.locales)
+    overlay = agency / "locales" if agency is not None else None
+    catalogs = Catalogs.load(locales_dir, only=content.locales, overlay=overlay)
+    return content, catalogs.restricted_to(content.locales)
 
 
 def layout_locales(content_dir: Path) -> tuple[str, ...]:
-    """Read the locales from ``judgement/<locale>/`` folders when the packs fail to load."""
-    folder = content_dir / "judgement"
-    if not folder.is_dir():
+    """Read the enabled locales from ``locales.toml`` when the packs fail to load."""
+    try:
+        enabled = tomllib.loads((content_dir / "locales.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
         return ()
-    return tuple(sorted(path.name for path in folder.iterdir() if path.is_dir()))
+    locales = enabled.get("enabled", [])
+    return tuple(str(locale) for locale in locales) if isinstance(locales, list) else ()
 
 
 def _validate(
-    content_dir: Path, locales_dir: Path
+    content_dir: Path, locales_dir: Path, agency: Path | None
 ) -> tuple[ContentRegistry | None, list[PackIssue]]:
     """Check catalogs even when content fails, so catalog issues show up in the same run."""
+    overlay = agency / "locales" if agency is not None else None
+    layer = agency / "content" if agency is not None else None
     try:
-        content = ContentRegistry.load(content_dir)
+        content = ContentRegistry.load(content_dir, agency=layer)
     except ContentError as error:
-        return None, [*error.issues, *check_catalogs(locales_dir, layout_locales(content_dir))]
-    return content, check_catalogs(locales_dir, content.locales)
+        locales = layout_locales(content_dir)
+        return None, [*error.issues, *check_catalogs(locales_dir, locales, overlay)]
+    return content, check_catalogs(locales_dir, content.locales, overlay)

@@ -11,11 +11,11 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot.config import PROJECT_ROOT
-from bot.i18n import Catalogs
+from bot.i18n import Catalogs, negotiate_locale
 from bot.packs.registry import ContentRegistry
 
 LOCALES = PROJECT_ROOT / "locales"
-SHIPPED = ["en", "es"]
+SHIPPED = sorted(path.name for path in LOCALES.iterdir() if path.is_dir())
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -102,7 +102,8 @@ def test_dates_and_weekdays_use_the_carers_locale() -> None:
     assert catalogs.get("es").time(time(19, 30)) == "19:30"
     assert catalogs.get("en").time(time(19, 30)).replace("\u202f", " ") == "7:30 PM"
     moment = datetime(2026, 11, 23, 18, 30, tzinfo=UTC)
-    assert catalogs.get("es").datetime(moment, "Europe/Madrid") == "lun 23 nov, 19:30"
+    assert catalogs.get("es").datetime(moment, "Europe/Madrid") == "lun, 23 nov, 19:30"
+    assert catalogs.get("en").datetime(moment, "Europe/Madrid") == "Mon, Nov 23, 7:30\u202fPM"
 
 
 def test_languages_without_packs_are_not_offered() -> None:
@@ -112,10 +113,37 @@ def test_languages_without_packs_are_not_offered() -> None:
     assert Catalogs.load(LOCALES).restricted_to(("en",)).negotiate("es") == "en"
 
 
-def test_negotiation_fallback_chain() -> None:
-    """Exact, then bare language, then English."""
-    catalogs = Catalogs.load(Path(LOCALES))
-    assert catalogs.negotiate("es-AR") == "es"
-    assert catalogs.negotiate("ES") == "es"
+LANGUAGES = ("ar", "ckb", "en", "es", "fr", "it", "nb", "sv", "uk", "zh")
+
+
+@pytest.mark.parametrize(
+    ("telegram_code", "chosen"),
+    [
+        ("es-AR", "es"),
+        ("ES", "es"),
+        ("uk", "uk"),
+        ("ar", "ar"),
+        ("ar-IQ", "ar"),
+        ("zh-hans", "zh"),
+        ("zh-Hans-CN", "zh"),
+        ("zh-TW", "zh"),
+        ("nb", "nb"),
+        ("no", "nb"),
+        ("nn-NO", "nb"),
+        ("ckb", "ckb"),
+        ("ku", "ckb"),
+        ("pt-BR", "en"),
+        ("", "en"),
+        (None, "en"),
+    ],
+)
+def test_negotiation_fallback_chain(telegram_code: str | None, chosen: str) -> None:
+    """Exact tag, then its language (and documented aliases), then English."""
+    assert negotiate_locale(telegram_code, LANGUAGES) == chosen
+
+
+def test_negotiation_only_offers_enabled_locales() -> None:
+    """A language whose catalog is not enabled falls back to English."""
+    catalogs = Catalogs.load(Path(LOCALES)).restricted_to(("en", "es"))
     assert catalogs.negotiate("uk") == "en"
-    assert catalogs.negotiate(None) == "en"
+    assert catalogs.negotiate("es-MX") == "es"

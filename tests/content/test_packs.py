@@ -26,15 +26,16 @@ def registry() -> ContentRegistry:
 def test_every_dimension_ships_twenty_prompts_and_suggestions_in_each_locale(
     registry: ContentRegistry,
 ) -> None:
-    """At least 20 of each per dimension, every one in English and Spanish."""
-    assert set(registry.locales) == {"en", "es"}
+    """At least 20 of each per dimension, every one in all ten shipped languages."""
+    shipped = {"en", "es", "fr", "it", "sv", "nb", "uk", "ar", "ckb", "zh"}
+    assert set(registry.locales) == shipped
     for dimension in Dimension:
         assert len(registry.prompts[dimension]) >= 20
         assert len(registry.suggestions[dimension]) >= 20
         texts = [p.texts for p in registry.prompts[dimension]]
         texts += [s.texts for s in registry.suggestions[dimension]]
         for localised in texts:
-            assert set(localised) == {"en", "es"}
+            assert set(localised) == shipped
             assert all(0 < len(text) < MAX_TEXT_LENGTH for text in localised.values())
 
 
@@ -92,20 +93,36 @@ def _edit_pack(content: Path, dimension: str, *replacements: tuple[str, str]) ->
     return pack
 
 
-def test_missing_translation_is_reported_with_its_line(tmp_path: Path) -> None:
-    """Deleting a Spanish text names the file and the line of that item."""
+def test_missing_translation_is_reported_with_its_file(tmp_path: Path) -> None:
+    """Deleting a Spanish text names the translation file, the item and what to run."""
     content = _broken_copy(tmp_path)
-    pack = content / "sensitivity" / "pack.toml"
-    lines = pack.read_text(encoding="utf-8").splitlines()
-    index = next(i for i, line in enumerate(lines) if line.startswith("text.es"))
-    del lines[index]
-    pack.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    spanish = content / "sensitivity" / "es.toml"
+    text = spanish.read_text(encoding="utf-8")
+    start = text.index('[item."sensitivity.p02"]')
+    spanish.write_text(text[:start] + text[text.index("[item.", start + 1) :], encoding="utf-8")
     with pytest.raises(ContentError) as error:
         load_raw_content(content)
     [issue] = error.value.issues
-    assert issue.path == pack
-    assert issue.line == index  # the text.en line just above, inside the same item
-    assert "missing locale 'es'" in issue.message
+    assert (issue.path, issue.line) == (spanish, 1)
+    assert "1 es text(s) missing: sensitivity.p02" in issue.message
+    assert "packs export-po es" in issue.message
+
+
+def test_translation_of_a_changed_source_is_stale(tmp_path: Path) -> None:
+    """Editing an English text makes its Spanish translation stale until it is redone."""
+    content = _broken_copy(tmp_path)
+    pack = content / "sensitivity" / "pack.toml"
+    text = pack.read_text(encoding="utf-8")
+    marker = 'id = "sensitivity.p03"\ntext.en = "'
+    assert marker in text
+    pack.write_text(text.replace(marker, marker + "Today: "), encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        load_raw_content(content)
+    stale = {issue.path.name: issue.message for issue in error.value.issues}
+    assert set(stale) == {
+        f"{locale}.toml" for locale in ("es", "fr", "it", "sv", "nb", "uk", "ar", "ckb", "zh")
+    }
+    assert "1 stale es text(s)" in stale["es.toml"] and "sensitivity.p03" in stale["es.toml"]
 
 
 def test_packs_check_prints_file_line_and_fails(tmp_path: Path) -> None:

@@ -61,8 +61,6 @@ def _line(path: Path, snippet: str, starts: str = "") -> int:
 
 def _break_catalogs(locales: Path) -> list[Fault]:
     es = locales / "es" / "LC_MESSAGES" / "messages.po"
-    (locales / "fr" / "LC_MESSAGES").mkdir(parents=True)
-    fr = shutil.copy(es, locales / "fr" / "LC_MESSAGES" / "messages.po")
     _edit(es, "llama ahora al {emergency_number}.", "llama ahora al {numero}.")
     _edit(es, '"También puedes contactar con: {helpline}"', '""')
     spanish = (
@@ -81,7 +79,9 @@ def _break_catalogs(locales: Path) -> list[Fault]:
         Fault(es, _line(es, 'msgid "Adopter"'), "fuzzy entry"),
         Fault(es, _line(es, 'msgid "Ages: {ages}"'), "msgid 'Ages' is missing"),
         Fault(es, _line(es, 'msgid "Ages: {ages}"'), "malformed braces"),
-        Fault(Path(fr), 1, "locale fr has a catalog but no content packs"),
+        Fault(
+            locales / "pt" / "LC_MESSAGES" / "messages.po", 1, "locale pt is enabled but has no"
+        ),
     ]
 
 
@@ -90,7 +90,11 @@ def _break_content(content: Path) -> list[Fault]:
     contacts = content / "safeguarding.toml"
     _edit(rules, '"suicid*", "sucid*",', '"!!!", "sucid*",')
     _edit(contacts, 'emergency_number = "112"', 'emergency_number = "call us"')
+    # Enabling a language nobody has translated yet: every gap is named.
+    _edit(content / "locales.toml", 'enabled = ["en", "es"', 'enabled = ["en", "es", "pt"')
     return [
+        Fault(content / "availability" / "pt.toml", 1, "pt text(s) missing: availability|name"),
+        Fault(content / "judgement" / "pt" / "language.toml", 1, "file is missing"),
         Fault(rules, _line(rules, '"!!!"', "match"), "'!!!' has no word that can match"),
         Fault(contacts, _line(contacts, '"call us"'), "must be a phone number"),
     ]
@@ -140,7 +144,7 @@ def test_a_content_locale_without_a_catalog_is_listed(tmp_path: Path) -> None:
     issues = validate_everything(CONTENT, locales)
     [issue] = issues
     assert issue.path == locales / "es" / "LC_MESSAGES" / "messages.po" and issue.line == 1
-    assert "locale es has packs but no catalog" in issue.message
+    assert "locale es is enabled but has no catalog" in issue.message
 
 
 def test_the_chat_sandbox_refuses_to_start_on_broken_catalogs(

@@ -22,7 +22,11 @@ async def test_onboarding_saves_every_answer_and_schedules_the_first_prompt(chat
     )
     # Monday 23 Nov 2026 21:00 in New York (EST, UTC-5) is Tuesday 02:00 UTC.
     assert carer.next_prompt_at == datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
-    assert "Prompts come on Mon, Wed, Fri at 9:00 PM (America/New_York)" in chat.last_text()
+    assert (
+        "Prompts come on Mon, Wed, and Fri at 9:00 PM (New York). "
+        "The next one: Mon, Nov 23, 9:00 PM."
+        in chat.last_text()
+    )
 
 
 async def test_privacy_notice_is_shown_before_the_schedule_starts(chat: Chat) -> None:
@@ -98,7 +102,7 @@ async def test_spanish_is_chosen_from_the_language_button(chat: Chat) -> None:
     await chat.onboard_in_spanish(ages="Varias edades")
     carer = chat.carer()
     assert carer is not None and carer.locale == "es"
-    assert chat.last_text().startswith("Todo listo. Las preguntas llegan los días lun, mié, vie")
+    assert chat.last_text().startswith("Todo listo. Las preguntas llegan los días lun, mié y vie")
 
 
 async def test_language_is_negotiated_from_telegram(app, api, clock) -> None:  # type: ignore[no-untyped-def]

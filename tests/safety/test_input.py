@@ -82,7 +82,7 @@ async def test_a_redelivered_typed_timezone_is_not_stored_as_a_reflection(chat: 
     update = chat.users.text("America/Bogota")
     first = await chat.send_update(update)
     second = await chat.send_update(update)
-    assert "Timezone: America/Bogota" in first[-1].text
+    assert "Timezone: Bogota" in first[-1].text
     assert second == []
     assert chat.reflections() == []
 
@@ -191,11 +191,11 @@ async def test_a_blocked_carer_is_told_why_on_return_and_resume_works(chat: Chat
     await chat.run_sweep()
     chat.clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
     calls = await chat.send("/start")
-    assert "Your prompts stopped on Mon 23 Nov" in calls[0].text
+    assert "Your prompts stopped on Mon, Nov 23" in calls[0].text
     again = await chat.send("/help")
     assert all("prompts stopped on" not in call.text for call in again)
     resumed = await chat.send("/resume")
-    assert "Welcome back" in resumed[-1].text and "The next one: Fri 27 Nov" in resumed[-1].text
+    assert "Welcome back" in resumed[-1].text and "The next one: Fri, Nov 27" in resumed[-1].text
     chat.clock.set(datetime(2026, 11, 27, 19, 30, 5, tzinfo=UTC))
     assert len(await chat.run_sweep()) == 1
 
