@@ -33,6 +33,7 @@ from bot.ports import ManualClock
 from bot.sandbox.updates import UpdateFactory
 from tests.harness import Chat, running_chat
 from tests.http_bot_api import JsonBotApi, serving
+from tests.light import light_agency
 
 TOKEN = "7345123456:AAH-secret-token-value_xyz"
 TOKEN_TAIL = TOKEN.partition(":")[2]
@@ -328,6 +329,7 @@ def _run_bot(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
             "BOT_TOKEN": TOKEN,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
             "LOG_LEVEL": "DEBUG",
+            "AGENCY_DIR": str(light_agency(tmp_path)),
             **env,
         },
     )

@@ -34,6 +34,7 @@ from bot.web import SECRET_HEADER, DeliveryCollector, build_web_app
 from tests.conftest import START
 from tests.harness import Chat
 from tests.http_bot_api import JsonBotApi, serving
+from tests.light import light_agency
 
 SECRET = "s3cret_Webhook-token"
 GAUGES = (
@@ -243,6 +244,7 @@ def _env(tmp_path: Path, api_url: str, **overrides: str | None) -> dict[str, str
         "WEBHOOK_SECRET": SECRET,
         "PORT": str(_free_port()),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+        "AGENCY_DIR": str(light_agency(tmp_path)),
     }
     env.update(overrides)  # type: ignore[arg-type]
     return {key: value for key, value in env.items() if value is not None}

@@ -104,7 +104,29 @@ class _Compiler:
         return tuple(compiled)
 
 
+# Compiling a locale takes seconds (dictionaries, every rule proved on its examples); a process
+# that loads the same content twice (a reload, the test suite's copies) reuses a clean result.
+_CLEAN_COMPILES: dict[tuple[str, str, str, str], LocaleJudgement] = {}
+
+
 def compile_locale(locale: str, raw: RawJudgement, report: Report) -> LocaleJudgement | None:
+    """Compile one locale, or reuse this process's clean compile of the very same data."""
+    key = (
+        locale,
+        raw.language.model_dump_json(),
+        raw.rules.model_dump_json(),
+        raw.exemplars.model_dump_json(),
+    )
+    known = _CLEAN_COMPILES.get(key)
+    if known is not None:
+        return known
+    compiled = _compile(locale, raw, report)
+    if compiled is not None:
+        _CLEAN_COMPILES[key] = compiled
+    return compiled
+
+
+def _compile(locale: str, raw: RawJudgement, report: Report) -> LocaleJudgement | None:
     """Compile one locale; report problems and return None if any rule or list cannot work."""
     language, rules = raw.language, raw.rules
     base = Normaliser(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,14 +10,13 @@ import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.packs.loader import ContentError, load_raw_content
+from tests.light import light_copy
 
 CONTENT = PROJECT_ROOT / "content"
 
 
 def _copy(tmp_path: Path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(CONTENT, target)
-    return target
+    return light_copy(tmp_path)
 
 
 def _edit(path: Path, old: str, new: str) -> None:

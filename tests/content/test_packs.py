@@ -14,6 +14,7 @@ from bot.domain.model import AgeBand, Dimension, RiskLevel, Role
 from bot.packs.loader import ContentError, load_raw_content
 from bot.packs.registry import ContentRegistry
 from bot.packs.schema import MAX_TEXT_LENGTH
+from tests.light import light_copy, light_env
 
 CONTENT = PROJECT_ROOT / "content"
 
@@ -77,9 +78,7 @@ def test_the_committed_sentence_vectors_are_current(registry: ContentRegistry) -
 
 
 def _broken_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(CONTENT, target)
-    return target
+    return light_copy(tmp_path)
 
 
 def _edit_pack(content: Path, dimension: str, *replacements: tuple[str, str]) -> Path:
@@ -109,8 +108,8 @@ def test_missing_translation_is_reported_with_its_file(tmp_path: Path) -> None:
 
 
 def test_translation_of_a_changed_source_is_stale(tmp_path: Path) -> None:
-    """Editing an English text makes its Spanish translation stale until it is redone."""
-    content = _broken_copy(tmp_path)
+    """Editing an English text makes every translation of it stale until it is redone."""
+    content = Path(shutil.copytree(CONTENT, tmp_path / "content"))
     pack = content / "sensitivity" / "pack.toml"
     text = pack.read_text(encoding="utf-8")
     marker = 'id = "sensitivity.p03"\ntext.en = "'
@@ -150,6 +149,7 @@ def test_packs_check_prints_file_line_and_fails(tmp_path: Path) -> None:
         text=True,
         check=False,
         cwd=PROJECT_ROOT,
+        env=light_env(tmp_path),
     )
     assert ok.returncode == 0 and "OK (100 prompts, 100 suggestions" in ok.stdout, ok.stderr
 
@@ -193,6 +193,7 @@ def test_suggest_cli_prints_json(tmp_path: Path) -> None:
             text=True,
             check=True,
             cwd=PROJECT_ROOT,
+            env=light_env(tmp_path),
         )
         return dict(json.loads(result.stdout))
 
@@ -217,7 +218,7 @@ def test_suggest_cli_prints_json(tmp_path: Path) -> None:
     assert note["safeguarding_note"] == "disclosure" and note["id"] and note["text"]
 
 
-def test_suggest_cli_refuses_unknown_role_and_age_band() -> None:
+def test_suggest_cli_refuses_unknown_role_and_age_band(tmp_path: Path) -> None:
     """Only the stored values are accepted, with argparse's clear message."""
     result = subprocess.run(
         [sys.executable, "-m", "bot", "suggest", "--locale", "en", "--role", "aunt", "hi"],
@@ -225,5 +226,6 @@ def test_suggest_cli_refuses_unknown_role_and_age_band() -> None:
         text=True,
         check=False,
         cwd=PROJECT_ROOT,
+        env=light_env(tmp_path),
     )
     assert result.returncode == 2 and "invalid choice: 'aunt'" in result.stderr

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pytest
 from bot.config import PROJECT_ROOT, Settings
 from bot.packs.loader import ContentError
 from bot.packs.validate import validate_everything
+from tests.light import light_copy, light_env
 
 CONTENT = PROJECT_ROOT / "content"
 LOCALES = PROJECT_ROOT / "locales"
@@ -103,7 +103,7 @@ def _break_content(content: Path) -> list[Fault]:
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory: pytest.TempPathFactory) -> Broken:
     root = tmp_path_factory.mktemp("broken")
-    content = Path(shutil.copytree(CONTENT, root / "content"))
+    content = light_copy(root)
     locales = Path(shutil.copytree(LOCALES, root / "locales"))
     return Broken(content, locales, _break_catalogs(locales) + _break_content(content))
 
@@ -151,11 +151,11 @@ def test_the_chat_sandbox_refuses_to_start_on_broken_catalogs(
     broken: Broken, tmp_path: Path
 ) -> None:
     """Start-up prints the list and a one-line summary, exit 2, no traceback."""
-    env = {
-        **os.environ,
-        "LOCALES_DIR": str(broken.locales),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
-    }
+    env = light_env(
+        tmp_path,
+        LOCALES_DIR=str(broken.locales),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}",
+    )
     result = _run_bot("chat", env=env)
     output = result.stdout + result.stderr
     assert result.returncode == 2, output

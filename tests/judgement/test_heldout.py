@@ -14,6 +14,7 @@ from bot.packs.registry import ContentRegistry
 from bot.services.assess import SuggestionEngine
 from bot.services.evaluate import Report, by_locale, evaluate, read_set
 from bot.services.judge import engine_judge
+from tests.light import light_env
 
 DATA = PROJECT_ROOT / "tests" / "data" / "judgement"
 
@@ -163,7 +164,7 @@ def test_held_out_figures_meet_the_goals(held_out: dict[str, Report], locale: st
     assert held_out[locale].failures() == []
 
 
-def test_eval_never_lists_held_out_misses() -> None:
+def test_eval_never_lists_held_out_misses(tmp_path: Path) -> None:
     """`eval --misses` on the test part is refused."""
     result = subprocess.run(
         [sys.executable, "-m", "bot", "eval", "--misses", str(DATA / "test" / "en.jsonl")],
@@ -171,6 +172,7 @@ def test_eval_never_lists_held_out_misses() -> None:
         text=True,
         check=False,
         cwd=PROJECT_ROOT,
+        env=light_env(tmp_path),
     )
     assert result.returncode == 2 and "never shown" in result.stderr
     assert "miss" not in result.stdout
