@@ -23,6 +23,9 @@ _SNOWBALL = {
     "ar": "arabic",
 }
 # simplemma ships dictionaries for these (among 54 languages); others keep words as written.
+# Its low-memory backend reads the compressed stream in place: ten locales' dictionaries take
+# tens of MB instead of hundreds, and every word is looked up once (the caches below).
+_LOW_MEMORY = True
 _SIMPLEMMA = frozenset({"en", "es", "fr", "it", "sv", "nb", "nn", "uk", "el", "cs", "fa", "ar"})
 _LONG_WORD = 8
 
@@ -49,7 +52,7 @@ def lemmatiser_for(locale: str) -> Lemmatiser:
 
     @lru_cache(maxsize=65536)
     def lemmatise(word: str) -> str:
-        return str(simplemma.lemmatize(word, lang=language))
+        return str(simplemma.lemmatize(word, lang=language, low_memory=_LOW_MEMORY))
 
     return lemmatise
 
@@ -63,7 +66,7 @@ def known_word_for(locale: str) -> KnownWord:
 
     @lru_cache(maxsize=65536)
     def known(word: str) -> bool:
-        return bool(simplemma.is_known(word, lang=language))
+        return bool(simplemma.is_known(word, lang=language, low_memory=_LOW_MEMORY))
 
     return known
 
