@@ -12,9 +12,11 @@ from telegram.request import BaseRequest
 from bot import handlers
 from bot.config import Settings
 from bot.context import BotContext, BotData, Services
-from bot.handlers import texts
+from bot.handlers import keyboards, texts, trainer_texts
+from bot.handlers import trainers as trainers_handlers
 from bot.handlers.errors import on_error
 from bot.i18n import DEFAULT_LOCALE
+from bot.packs.plans import load_plans
 from bot.packs.validate import load_validated
 from bot.ports import Clock, SystemClock
 from bot.scheduling.jobs import plan_sweep
@@ -25,9 +27,11 @@ from bot.services.assess import SuggestionEngine
 from bot.services.carers import CarerService
 from bot.services.inbox import InboxService
 from bot.services.journal import JournalService
+from bot.services.memberships import MembershipService
 from bot.services.prompts import PromptService
 from bot.services.reflections import ReflectionService
 from bot.services.status import StatusService
+from bot.services.trainers import TrainerService
 from bot.storage.db import Database, make_engine
 from bot.storage.migrate import upgrade
 from bot.storage.sender_lock import SenderLock
@@ -64,6 +68,14 @@ def build_application(
     app: BotApplication = builder.build()
     engine = SuggestionEngine(content)
     reflections = ReflectionService(db, content, clock, engine)
+    trainers = TrainerService(
+        db,
+        clock,
+        shipped_plans=load_plans(settings.content_dir)[0],
+        default_zones={loc: zones[0] for loc, zones in keyboards.SUGGESTED_TIMEZONES.items()},
+        negotiate=catalogs.negotiate,
+    )
+    trainers.sync_shipped_plans(trainer_texts.shipped_plan_names(catalogs.get(DEFAULT_LOCALE)))
     app.bot_data.services = Services(
         db=db,
         content=content,
@@ -82,10 +94,12 @@ def build_application(
             SenderLock(db.engine),
             lease=settings.delivery_lease_seconds,
         ),
-        inbox=InboxService(db, clock, reflections),
+        inbox=InboxService(db, clock, reflections, trainer_input=trainers.typed),
         reflections=reflections,
         journal=JournalService(db, content, clock, retention_days=settings.retention_days),
         status=StatusService(db, clock, lease=timedelta(seconds=settings.delivery_lease_seconds)),
+        trainers=trainers,
+        memberships=MembershipService(db, clock, catalogs),
     )
     app.bot_data.dev_chat_id = settings.dev_chat_id
     app.bot_data.sweep_interval = settings.sweep_interval_seconds
@@ -103,11 +117,16 @@ async def on_startup(app: BotApplication) -> None:
             continue  # Telegram takes two-letter ISO 639-1 codes only; "ckb" sees the default
         t = services.catalogs.get(locale)
         commands = [
-            BotCommand(name, description) for name, description in texts.command_descriptions(t)
+            BotCommand(name, description)
+            for name, description in [
+                *texts.command_descriptions(t),
+                trainer_texts.groups_command(t),
+            ]
         ]
         await app.bot.set_my_commands(
             commands, language_code=None if locale == DEFAULT_LOCALE else locale
         )
+    await trainers_handlers.register_menus(app)
     plan_sweep(app, app.bot_data.sweep_interval)
 
 

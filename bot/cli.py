@@ -53,6 +53,10 @@ def _parser() -> argparse.ArgumentParser:
     status.set_defaults(handler=_status)
     chat = commands.add_parser("chat", help="try the bot in this terminal: no token, no network")
     chat.add_argument("--language", default=None, help="Telegram language code, e.g. es")
+    chat.add_argument(
+        "--as", dest="role", choices=["carer", "trainer"], default="carer",
+        help="start as a trainer (as if an admin had run: trainers add)",
+    )  # fmt: skip
     chat.set_defaults(handler=_chat)
     packs = commands.add_parser("packs", help="content pack tools")
     packs_commands = packs.add_subparsers(required=True, metavar="ACTION")
@@ -86,12 +90,83 @@ def _parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="exit 1 when a held-out figure misses its goal"
     )
     evaluate.set_defaults(handler=_eval)
+    _add_trainer_commands(commands)
     db = commands.add_parser("db", help="database tools")
     db_commands = db.add_subparsers(required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply schema migrations").set_defaults(
         handler=_db_upgrade
     )
     return parser
+
+
+def _add_trainer_commands(commands: Any) -> None:
+    """Agency admins make and remove trainers (docs/trainers.md)."""
+    trainers = commands.add_parser("trainers", help="make, remove and list trainers")
+    actions = trainers.add_subparsers(required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="make a trainer from a Telegram user id or @username")
+    add.add_argument("who", help="numeric Telegram user id, or @username")
+    add.add_argument(
+        "--name", default="", help="the name carers see (default: their Telegram name)"
+    )
+    add.set_defaults(handler=_trainers, action="add")
+    remove = actions.add_parser("remove", help="remove a trainer; their groups are archived")
+    remove.add_argument("who", help="numeric Telegram user id, or @username")
+    remove.set_defaults(handler=_trainers, action="remove")
+    actions.add_parser("list", help="list trainers").set_defaults(handler=_trainers, action="list")
+    actions.add_parser(
+        "invite", help="print a one-time trainer link, valid for 7 days"
+    ).set_defaults(handler=_trainers, action="invite")
+
+
+def _trainers(args: argparse.Namespace) -> int:
+    """Run one admin action on the trainers of DATABASE_URL."""
+    from bot.i18n import negotiate_locale
+    from bot.ports import SystemClock
+    from bot.services.trainers import TrainerService
+    from bot.storage.db import Database, make_engine
+    from bot.storage.migrate import upgrade
+
+    settings = Settings()
+    db = Database(make_engine(settings.database_url))
+    try:
+        upgrade(db.engine)
+        service = TrainerService(
+            db,
+            SystemClock(),
+            shipped_plans=(),
+            default_zones={},
+            negotiate=lambda code: negotiate_locale(code, ("en",)),
+        )
+        return _trainer_action(service, args, settings.bot_username)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 1
+    finally:
+        db.dispose()
+
+
+def _trainer_action(service: Any, args: argparse.Namespace, bot_username: str | None) -> int:
+    if args.action == "add":
+        made = service.add(args.who, args.name)
+        when = "" if made.telegram_user_id else " (bound the first time they send /trainer)"
+        print(f"trainer {made.id}: {args.who}{when}")
+    elif args.action == "remove":
+        removed = service.remove(args.who)
+        if removed is None:
+            print(f"no trainer {args.who}", file=sys.stderr)
+            return 1
+        print(f"removed trainer {removed.id}; their groups are archived")
+    elif args.action == "list":
+        for t in service.all():
+            who = t.telegram_user_id or f"@{t.username}"
+            state = "active" if t.active else "removed"
+            print(f"{t.id}\t{who}\t{t.display_name or '-'}\t{state}\t{t.groups} group(s)")
+    else:
+        code, expires = service.create_trainer_invite()
+        bot = bot_username or "<your_bot_username>"
+        print(f"https://t.me/{bot}?start={code}")
+        print(f"one use, valid until {expires:%Y-%m-%d %H:%M} UTC")
+    return 0
 
 
 def _add_translation_commands(packs_commands: Any) -> None:
@@ -293,7 +368,13 @@ def _chat(args: argparse.Namespace) -> int:
     async def session() -> None:
         lines: asyncio.Queue[str | None] = asyncio.Queue()
         feed_stdin(lines)
-        await run_chat(settings, language=args.language, lines=lines, echo=not sys.stdin.isatty())
+        await run_chat(
+            settings,
+            language=args.language,
+            lines=lines,
+            echo=not sys.stdin.isatty(),
+            as_trainer=args.role == "trainer",
+        )
 
     asyncio.run(session())
     return 0

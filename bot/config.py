@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     # A delivery still "sending" this long after its claim is recovered as ambiguous.
     delivery_lease_seconds: float = Field(default=300.0, ge=5)
     dev_chat_id: int | None = None
+    # The bot's @username without the @, for invite links printed by the command line.
+    bot_username: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
     log_level: str = "INFO"
     # Webhook mode (python -m bot serve): the public HTTPS URL, its shared secret, the local port.
     webhook_url: str | None = None

@@ -14,9 +14,11 @@ from bot.services.assess import SuggestionEngine
 from bot.services.carers import CarerService
 from bot.services.inbox import InboxService
 from bot.services.journal import JournalService
+from bot.services.memberships import MembershipService
 from bot.services.prompts import PromptService
 from bot.services.reflections import ReflectionService
 from bot.services.status import StatusService
+from bot.services.trainers import TrainerService
 from bot.storage.db import Database
 
 
@@ -35,6 +37,8 @@ class Services:
     reflections: ReflectionService
     journal: JournalService
     status: StatusService
+    trainers: TrainerService
+    memberships: MembershipService
 
 
 class BotData:

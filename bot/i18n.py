@@ -5,7 +5,7 @@ from __future__ import annotations
 import gettext
 import re
 import unicodedata
-from datetime import datetime, time
+from datetime import date, datetime, time
 from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,6 +15,7 @@ from babel.dates import format_skeleton, format_time, get_timezone_location
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_percent
 
 DEFAULT_LOCALE = "en"
 DOMAIN = "messages"
@@ -95,6 +96,14 @@ class Translator:
         day = format_skeleton("MMMEd", local, locale=self._babel)
         pattern = str(self._babel.datetime_formats["short"])
         return pattern.replace("{1}", day).replace("{0}", self.time(local.timetz()))
+
+    def day(self, value: date) -> str:
+        """Format a calendar day briefly ('23 Nov', '23 nov', '11月23日')."""
+        return str(format_skeleton("MMMd", value, locale=self._babel))
+
+    def percent(self, value: float) -> str:
+        """Format a share the way this locale writes percentages."""
+        return str(format_percent(value, locale=self._babel))
 
     def zone_name(self, zone: str) -> str:
         """Name a timezone by its city in this locale ('Ciudad de México', not the IANA id)."""

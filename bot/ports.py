@@ -56,6 +56,8 @@ class PromptMessage:
     prompt_id: str
     dimension: str
     snoozed: bool = False
+    note: str | None = None  # a trainer's theme note, shown verbatim above the prompt
+    broadcast: tuple[str, str, str] | None = None  # a trainer's message: text, group, trainer
 
 
 class DeliveryFailedError(Exception):

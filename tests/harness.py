@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session, select
@@ -87,6 +88,11 @@ class Chat:
         mark = len(self.api.calls)
         await jobs[0].run(self.app)
         return self.api.calls[mark:]
+
+    async def clock_advance(self, delta: timedelta) -> list[ApiCall]:
+        """Move time on and run the sweep, as the JobQueue would at that moment."""
+        self.clock.advance(delta)
+        return await self.run_sweep()
 
     def texts(self) -> list[str]:
         return [_plain(call.text) for call in self.api.calls if call.text]

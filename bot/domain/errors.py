@@ -71,3 +71,44 @@ class NotOnboardedError(DomainError):
     """The carer has not finished /start yet."""
 
     key = "not_onboarded"
+
+
+class NotATrainerError(DomainError):
+    """Trainer tools are only for trainers an agency admin has made."""
+
+    key = "not_trainer"
+
+
+class GroupNotFoundError(DomainError):
+    """The group does not exist, is archived, or belongs to another trainer."""
+
+    key = "group_not_found"
+
+
+class InviteInvalidError(DomainError):
+    """A join or trainer link that was revoked, expired, used up or never existed."""
+
+    key = "invite_invalid"
+
+
+class NameInvalidError(DomainError):
+    """A group or plan name must be short, printable text."""
+
+    key = "name_invalid"
+
+    def __init__(self, limit: int) -> None:
+        """Remember the limit so the reply can state it."""
+        super().__init__(f"name longer than {limit} or empty")
+        self.limit = limit
+
+
+class NoteTooLongError(DomainError):
+    """A theme note or a message to a group is longer than the bot sends."""
+
+    key = "note_too_long"
+
+    def __init__(self, length: int, limit: int) -> None:
+        """Remember the sizes so the reply can state them."""
+        super().__init__(f"note of {length} characters exceeds {limit}")
+        self.length = length
+        self.limit = limit

@@ -28,7 +28,13 @@ class AwaitingSetting:
     flow: Flow
 
 
-Pending = AwaitingReflection | AwaitingSetting
+@dataclass(frozen=True)
+class AwaitingTrainer:
+    """A trainer who is also a carer tapped a button that asks for typed text (a name...)."""
+
+
+Pending = AwaitingReflection | AwaitingSetting | AwaitingTrainer
+TRAINER_MARK = "trainer:"
 
 
 def encode_pending(pending: Pending | None) -> str | None:
@@ -37,6 +43,8 @@ def encode_pending(pending: Pending | None) -> str | None:
         return None
     if isinstance(pending, AwaitingReflection):
         return f"{REFLECTION_PREFIX}{pending.delivery_id}"
+    if isinstance(pending, AwaitingTrainer):
+        return TRAINER_MARK
     return f"{pending.field}:{pending.flow}"
 
 
@@ -45,6 +53,8 @@ def decode_pending(raw: str | None) -> Pending | None:
     head, _, tail = (raw or "").partition(":")
     if head == "reflection" and tail.isdigit() and 0 < int(tail) <= _MAX_ID:
         return AwaitingReflection(int(tail))
+    if raw == TRAINER_MARK:
+        return AwaitingTrainer()
     if head in _FIELDS and tail in _FLOWS:
         return AwaitingSetting(head, tail)  # type: ignore[arg-type]
     return None

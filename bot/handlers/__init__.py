@@ -8,11 +8,13 @@ from bot.handlers import (
     buttons,
     common,
     gate,
+    groups,
     journal,
     onboarding,
     privacy,
     prompts,
     reflections,
+    trainers,
 )
 
 
@@ -25,5 +27,7 @@ def register(app: Application) -> None:
     prompts.register(app)
     journal.register(app)
     privacy.register(app)
+    groups.register(app)
+    trainers.register(app)
     buttons.register(app)
     reflections.register(app)  # last: its text handler would otherwise swallow answers

@@ -10,8 +10,16 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.domain.errors import ButtonExpiredError
-from bot.handlers import journal, onboarding, privacy, prompts
-from bot.handlers.callbacks import ConfigTap, ForgetTap, JournalTap, PromptTap, decode
+from bot.handlers import groups, journal, onboarding, privacy, prompts, trainers
+from bot.handlers.callbacks import (
+    ConfigTap,
+    ForgetTap,
+    GroupTap,
+    JournalTap,
+    PromptTap,
+    TrainerTap,
+    decode,
+)
 from bot.handlers.common import reply_error
 
 Route = Callable[[Update, BotContext, Any], Awaitable[None]]
@@ -20,6 +28,8 @@ ROUTES: dict[type, Route] = {
     PromptTap: prompts.act_on_prompt,
     JournalTap: journal.turn_page,
     ForgetTap: privacy.confirm_forget,
+    TrainerTap: trainers.tap,
+    GroupTap: groups.tap,
 }
 
 

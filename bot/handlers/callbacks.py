@@ -13,7 +13,7 @@ from datetime import time
 from typing import Literal, get_args
 
 from bot.domain.errors import ButtonExpiredError
-from bot.domain.model import AgeBand, Role
+from bot.domain.model import AgeBand, Dimension, Role
 from bot.domain.pending import Flow
 
 ConfigAction = Literal["lang", "role", "age", "day", "days", "time", "tz", "ask", "privacy"]
@@ -58,7 +58,41 @@ class ForgetTap:
     confirm: bool
 
 
-Button = ConfigTap | PromptTap | JournalTap | ForgetTap
+TrainerAction = Literal[
+    "hub", "new", "group", "rename", "archive", "archiveok", "link", "revoke", "qr",
+    "theme", "settheme", "note", "plans", "plan", "assign", "copy", "pcycle", "padd",
+    "pdrop", "pnote", "pname", "bcast", "bsend", "bcancel", "report", "digest", "tz",
+]  # fmt: skip
+GroupAction = Literal["join", "no", "leave", "leaveok", "list"]
+_THEMES = {*(d.value for d in Dimension), "rest"}
+_TRAINER_VALUES: dict[str, set[str]] = {
+    "link": {"", "7d", "30u"},
+    "settheme": _THEMES,
+    "assign": {"now", "next"},
+    "digest": {"on", "off"},
+}
+_CODE = re.compile(r"^g_[A-Za-z0-9_-]{8,30}$")
+
+
+@dataclass(frozen=True)
+class TrainerTap:
+    """A trainer's tap: an action on a group (or plan, or draft) by id, a week, a value."""
+
+    action: TrainerAction
+    target: int = 0
+    number: int = 0
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class GroupTap:
+    """A carer's tap about groups: join by link code, leave a group."""
+
+    action: GroupAction
+    value: str = ""
+
+
+Button = ConfigTap | PromptTap | JournalTap | ForgetTap | TrainerTap | GroupTap
 
 
 def encode(button: Button) -> str:
@@ -76,6 +110,10 @@ def _render(button: Button) -> str:
         return f"prompt:{button.action}:{button.delivery_id}"
     if isinstance(button, JournalTap):
         return f"journal:page:{button.page}"
+    if isinstance(button, TrainerTap):
+        return f"tr:{button.action}:{button.target}:{button.number}:{button.value}"
+    if isinstance(button, GroupTap):
+        return f"grp:{button.action}:{button.value}"
     return f"forget:{'confirm' if button.confirm else 'cancel'}"
 
 
@@ -92,6 +130,34 @@ def decode(data: str | None) -> Button:
         return JournalTap(_bounded_int(value, 0, _MAX_PAGE))
     if feature == "forget" and action in ("confirm", "cancel") and not value:
         return ForgetTap(confirm=action == "confirm")
+    if feature == "tr" and action in get_args(TrainerAction):
+        return _trainer(action, value)
+    if feature == "grp" and action in get_args(GroupAction):
+        return _group(action, value)
+    raise ButtonExpiredError()
+
+
+def _trainer(action: str, rest: str) -> TrainerTap:
+    """Read ``target:number:value``; ids and weeks are bounded, values come from a fixed set."""
+    parts = rest.split(":")
+    if len(parts) != 3:
+        raise ButtonExpiredError()
+    target, number = _bounded_int(parts[0], 0, _MAX_ID), _bounded_int(parts[1], 0, 1000)
+    allowed = _TRAINER_VALUES.get(action, {""})
+    if parts[2] not in allowed:
+        raise ButtonExpiredError()
+    return TrainerTap(action, target, number, parts[2])  # type: ignore[arg-type]
+
+
+def _group(action: str, value: str) -> GroupTap:
+    """A join carries a link code; leaving carries a group id; the list carries nothing."""
+    if action == "join" and _CODE.match(value):
+        return GroupTap("join", value)
+    if action in ("leave", "leaveok"):
+        _bounded_int(value, 1, _MAX_ID)
+        return GroupTap(action, value)  # type: ignore[arg-type]
+    if action in ("no", "list") and not value:
+        return GroupTap(action)  # type: ignore[arg-type]
     raise ButtonExpiredError()
 
 

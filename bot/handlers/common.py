@@ -69,9 +69,17 @@ def _unchanged_is_fine() -> Iterator[None]:
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """Begin onboarding, or welcome back a carer whose answers are kept."""
+    """Begin onboarding or welcome back a carer; a link's payload opens an invite."""
     user = update.effective_user
     assert user is not None and update.effective_chat is not None
+    payload = context.args[0] if context.args else ""
+    if payload.startswith(("g_", "t_")):
+        from bot.handlers import groups, trainers  # noqa: PLC0415 - both import this module
+
+        await (groups.show_join if payload.startswith("g_") else trainers.redeem)(
+            update, context, payload
+        )
+        return
     view = await context.services.carers.start(
         telegram_user_id=user.id,
         chat_id=update.effective_chat.id,

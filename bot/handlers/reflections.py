@@ -7,12 +7,37 @@ from telegram.ext import Application, MessageHandler, filters
 
 from bot.context import BotContext
 from bot.domain.errors import DomainError
-from bot.handlers import texts
+from bot.handlers import texts, trainers
 from bot.handlers.common import message, reply_error, translator_for, user_id
 from bot.handlers.onboarding import Offer, after
 from bot.services.inbox import SettingAnswered, SettingRejected
 from bot.services.reflections import IncomingText
+from bot.services.trainer_views import (
+    BroadcastPreview,
+    BroadcastQueued,
+    GroupScreen,
+    Hub,
+    PlanScreen,
+    PlansScreen,
+    Rejected,
+    ReportScreen,
+    ThemeScreen,
+    Typing,
+)
 from bot.services.views import RevisionOutcome
+
+TRAINER_SCREENS = (
+    Hub,
+    GroupScreen,
+    ThemeScreen,
+    PlansScreen,
+    PlanScreen,
+    BroadcastPreview,
+    BroadcastQueued,
+    ReportScreen,
+    Typing,
+    Rejected,
+)
 
 NOT_TEXT = (
     filters.VOICE
@@ -42,6 +67,9 @@ async def receive_text(update: Update, context: BotContext) -> None:
         result = await context.services.inbox.receive_text(incoming)
     except DomainError as error:
         await reply_error(update, context, error)
+        return
+    if isinstance(result, TRAINER_SCREENS):
+        await trainers.show(update, context, result)
         return
     t = context.t(result.carer.locale)
     if isinstance(result, SettingRejected):

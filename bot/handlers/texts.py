@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from babel import Locale
 
-from bot.domain.errors import DomainError, ReflectionTooLongError
+from bot.domain.errors import DomainError, NoteTooLongError, ReflectionTooLongError
 from bot.domain.model import AgeBand, Dimension, Role
 from bot.domain.reflection import TELEGRAM_MESSAGE_LIMIT, cut_utf16, utf16_length
+from bot.handlers import trainer_texts
 from bot.handlers.signposts import safeguarding_note, signpost
 from bot.i18n import Translator
 from bot.packs.registry import ContentRegistry
@@ -266,6 +267,14 @@ def non_text(t: Translator) -> str:
 
 def domain_error(t: Translator, error: DomainError) -> str:
     """Explain a problem the carer can fix; nothing was saved."""
+    if isinstance(error, NoteTooLongError):
+        return t.gettext(
+            "That's {length} characters, and the limit is {limit}. Nothing was saved. Could you "
+            "shorten it and send it again?"
+        ).format(length=error.length, limit=error.limit)
+    trainer_error = trainer_texts.error_text(t, error.key)
+    if trainer_error is not None:
+        return trainer_error
     if isinstance(error, ReflectionTooLongError):
         return t.gettext(
             "That's longer than I can keep: {length} characters, and the limit is {limit}. "

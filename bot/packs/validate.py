@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.i18n import Catalogs
 from bot.packs.catalogs import check_catalogs
 from bot.packs.loader import ContentError, PackIssue
+from bot.packs.plans import load_plans
 from bot.packs.registry import ContentRegistry
 
 
@@ -50,5 +51,7 @@ def _validate(
         content = ContentRegistry.load(content_dir, agency=layer)
     except ContentError as error:
         locales = layout_locales(content_dir)
-        return None, [*error.issues, *check_catalogs(locales_dir, locales, overlay)]
-    return content, check_catalogs(locales_dir, content.locales, overlay)
+        plan_issues = load_plans(content_dir)[1]
+        return None, [*error.issues, *plan_issues, *check_catalogs(locales_dir, locales, overlay)]
+    _plans, plan_issues = load_plans(content_dir)
+    return content, [*plan_issues, *check_catalogs(locales_dir, content.locales, overlay)]

@@ -199,6 +199,7 @@ class LocalBotApi(BaseRequest):
         if call.method in {
             "sendMessage",
             "sendDocument",
+            "sendPhoto",
             "editMessageText",
             "editMessageReplyMarkup",
         }:
@@ -224,6 +225,11 @@ class LocalBotApi(BaseRequest):
                 "file_id": f"doc{message_id}",
                 "file_unique_id": f"u{message_id}",
             }
+        elif call.method == "sendPhoto":
+            result["photo"] = [
+                {"file_id": f"photo{message_id}", "file_unique_id": f"p{message_id}", "width": 1, "height": 1}
+            ]
+            result["caption"] = call.text
         else:
             result["text"] = call.text
         return result

@@ -28,8 +28,14 @@ HELP = """Sandbox commands (anything else goes to the bot exactly as typed):
   :voice :photo :sticker   send something that is not text
   :location LAT LON  share a location (sets your timezone)
   :reply TEXT        reply to the latest prompt, like Telegram's Reply
+  :user N            become sandbox user N (1 is you; 2, 3... are other people), e.g. a
+                     trainer in one and a carer joining their group in another
+  t.me/...?start=X   open a bot link (a group's join link, a trainer link)
   :help  :quit"""
 _WAIT = re.compile(r"^(\d+)\s*([mhd])$")
+_LINK = re.compile(r"^(?:https?://)?t\.me/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]+)$")
+FIRST_USER = 1001
+NAMES = ("Sam", "Alex", "Jo", "Kim", "Lee", "Max", "Noor", "Ola", "Pat")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 Write = Callable[[str], None]
 
@@ -52,9 +58,12 @@ def show(write: Write) -> Callable[[ApiCall], None]:
     def listener(call: ApiCall) -> None:
         if call.method in {"sendMessage", "editMessageText"}:
             prefix = "bot (edited)" if call.method == "editMessageText" else "bot"
+            prefix += _recipient(call)
             write(f"\n{prefix}> {call.text}")
         elif call.method == "sendDocument":
             write(f"\nbot> [file] {_save_documents(call)}\n{call.text}")
+        elif call.method == "sendPhoto":
+            write(f"\nbot> [image] {_save_documents(call, suffix='png')}\n{call.text}")
         if call.buttons:
             write(
                 "  " + "  ".join(f"[#{i}] {label}" for i, (label, _) in enumerate(call.buttons, 1))
@@ -63,12 +72,20 @@ def show(write: Write) -> Callable[[ApiCall], None]:
     return listener
 
 
-def _save_documents(call: ApiCall) -> str:
+def _recipient(call: ApiCall) -> str:
+    """Name the sandbox user a message went to, when it is not user 1."""
+    chat = str(call.params.get("chat_id", ""))
+    index = int(chat) - FIRST_USER if chat.isdigit() else 0
+    return f" to {NAMES[index]}" if 0 < index < len(NAMES) else ""
+
+
+def _save_documents(call: ApiCall, suffix: str = "json") -> str:
     folder = Path("exports")
     folder.mkdir(exist_ok=True)
     saved = []
-    for content in call.files.values():
-        path = folder / f"export-{datetime.now(UTC):%Y%m%d-%H%M%S}.json"
+    for index, content in enumerate(call.files.values()):
+        stamp = f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{call.message_id or 0}-{index}"
+        path = folder / f"{'image' if suffix == 'png' else 'export'}-{stamp}.{suffix}"
         path.write_bytes(content)
         saved.append(str(path))
     return ", ".join(saved)
@@ -87,6 +104,7 @@ class Sandbox:
     ) -> None:
         """Wire the pieces run_chat builds."""
         self.app, self.api, self.users, self.clock, self.write = app, api, users, clock, write
+        self.language = users.language_code
 
     async def handle(self, line: str) -> None:
         """Act on one typed line."""
@@ -96,6 +114,8 @@ class Sandbox:
             self.write(HELP)
         elif line.startswith(":wait"):
             await self.wait(line.removeprefix(":wait").strip())
+        elif line.startswith(":user"):
+            self.switch(line.removeprefix(":user").strip())
         elif (update := self.to_update(line)) is not None:
             await self.app.process_update(update)
 
@@ -119,9 +139,26 @@ class Sandbox:
         if report.missed:
             self.write(f"({report.missed} prompt(s) skipped: more than 2 hours late)")
 
+    def switch(self, number: str) -> None:
+        """Become another sandbox user, each with their own private chat."""
+        if not number.isdigit() or not 1 <= int(number) <= len(NAMES):
+            self.write(f"Usage: :user N, with N from 1 to {len(NAMES)}")
+            return
+        index = int(number) - 1
+        self.users = UpdateFactory(
+            self.app.bot,
+            self.api.ids,
+            user_id=FIRST_USER + index,
+            language_code=self.language,
+            first_name=NAMES[index],
+        )
+        self.write(f"(you are now user {number}, {NAMES[index]})")
+
     def to_update(self, line: str) -> Update | None:
         """Build the update a Telegram client would send for this line."""
         users = self.users
+        if (link := _LINK.match(line)) is not None:
+            return users.text(f"/start {link[1]}")
         if line.startswith("#") and line[1:].isdigit():
             return self.tap(int(line[1:]))
         simple = {":voice": users.voice, ":photo": users.photo, ":sticker": users.sticker}
@@ -141,7 +178,8 @@ class Sandbox:
     def tap(self, number: int) -> Update | None:
         """Tap a button under the latest message that has buttons."""
         for call in reversed(self.api.calls):
-            if call.buttons and call.message_id is not None:
+            mine = str(call.params.get("chat_id")) == str(self.users.user_id)
+            if mine and call.buttons and call.message_id is not None:
                 if not 1 <= number <= len(call.buttons):
                     self.write(f"There is no button #{number}.")
                     return None
@@ -152,7 +190,8 @@ class Sandbox:
     def latest_prompt(self) -> int | None:
         """Return the message id of the latest prompt."""
         for call in reversed(self.api.calls):
-            if any(data.startswith("prompt:answer") for _, data in call.buttons):
+            mine = str(call.params.get("chat_id")) == str(self.users.user_id)
+            if mine and any(data.startswith("prompt:answer") for _, data in call.buttons):
                 return call.message_id
         return None
 
@@ -164,6 +203,7 @@ async def run_chat(
     lines: asyncio.Queue[str | None],
     write: Write = print,
     echo: bool = False,
+    as_trainer: bool = False,
 ) -> None:
     """Run the application against the local API until the lines run out or ``:quit``."""
     ids = MessageIds()
@@ -171,10 +211,13 @@ async def run_chat(
     clock = ShiftedClock()
     app = build_application(settings, request=api, clock=clock)
     sandbox = Sandbox(app, api, UpdateFactory(app.bot, ids, language_code=language), clock, write)
+    if as_trainer:  # what an agency admin does with: python -m bot trainers add ID
+        app.bot_data.services.trainers.add(str(FIRST_USER), NAMES[0])
     async with app:
         await on_startup(app)
         await app.start()
-        write(HELP + "\n\nType /start to begin.")
+        start = "/trainer to open the trainer tools" if as_trainer else "/start to begin"
+        write(f"{HELP}\n\nType {start}.")
         while (line := await lines.get()) is not None and line.strip() not in {":quit", ":q"}:
             if echo:
                 write(f"\nyou> {line}")

@@ -27,6 +27,7 @@ class UpdateFactory:
         self._ids = ids
         self._callback_ids = count(1)
         self.user_id = user_id
+        self.language_code = language_code
         self.user: dict[str, object] = {"id": user_id, "is_bot": False, "first_name": first_name}
         if language_code:
             self.user["language_code"] = language_code

@@ -10,6 +10,8 @@ from bot.context import BotContext
 
 log = logging.getLogger(__name__)
 SWEEP_JOB = "sweep"
+DIGEST_JOB = "digest"
+DIGEST_INTERVAL = 600.0  # Monday-morning digests are checked every ten minutes
 
 
 async def sweep_due_prompts(context: BotContext) -> None:
@@ -29,9 +31,30 @@ async def sweep_due_prompts(context: BotContext) -> None:
         )
 
 
+async def send_trainer_digests(context: BotContext) -> None:
+    """Send the Monday digests that are due; each trainer's is claimed once in the database."""
+    from bot.handlers.trainers import send_digests  # noqa: PLC0415 - handlers import jobs' app
+
+    sent = await send_digests(context.application)
+    if sent:
+        log.info("digests: sent %d group reports", sent)
+
+
 def plan_sweep(app: Application, interval_seconds: float) -> None:
-    """Schedule the one periodic job; its id is fixed so a re-plan replaces it."""
+    """Schedule the periodic jobs; their ids are fixed so a re-plan replaces them."""
     assert app.job_queue is not None
+    app.job_queue.run_repeating(
+        send_trainer_digests,
+        interval=DIGEST_INTERVAL,
+        first=5,
+        name=DIGEST_JOB,
+        job_kwargs={
+            "id": DIGEST_JOB,
+            "replace_existing": True,
+            "max_instances": 1,
+            "coalesce": True,
+        },
+    )
     app.job_queue.run_repeating(
         sweep_due_prompts,
         interval=interval_seconds,

@@ -9,7 +9,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.domain.delivery import SendOutcome
-from bot.handlers import keyboards, texts
+from bot.handlers import keyboards, texts, trainer_texts
 from bot.i18n import Catalogs
 from bot.packs.registry import ContentRegistry
 from bot.ports import DeliveryFailedError, PromptMessage
@@ -27,19 +27,22 @@ class TelegramPromptNotifier:
     async def send_prompt(self, message: PromptMessage) -> int:
         """Render and send one prompt with its buttons; return the Telegram message id."""
         t = self._catalogs.get(message.locale)
-        text = texts.prompt_message(
-            t,
-            self._content,
-            prompt_id=message.prompt_id,
-            dimension=message.dimension,
-            snoozed=message.snoozed,
-        )
-        try:
-            sent = await self._bot.send_message(
-                message.chat_id,
-                text,
-                reply_markup=keyboards.prompt_actions(t, message.delivery_id),
+        if message.broadcast is not None:
+            body, group, trainer = message.broadcast
+            text, markup = trainer_texts.broadcast_message(t, body, group, trainer), None
+        else:
+            text = texts.prompt_message(
+                t,
+                self._content,
+                prompt_id=message.prompt_id,
+                dimension=message.dimension,
+                snoozed=message.snoozed,
             )
+            if message.note:
+                text = trainer_texts.with_theme_note(t, message.note, text)
+            markup = keyboards.prompt_actions(t, message.delivery_id)
+        try:
+            sent = await self._bot.send_message(message.chat_id, text, reply_markup=markup)
         except TelegramError as exc:
             raise classify(exc) from exc
         return sent.message_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain.pending import AwaitingSetting
+from bot.domain.pending import AwaitingSetting, AwaitingTrainer
 from bot.ports import Clock
 from bot.storage import repositories as repo
 from bot.storage.db import Database, Session
@@ -46,7 +46,7 @@ class ArrivalService:
             )
             if claimed is None:
                 return Arrival(duplicate=True)
-            stale = command and isinstance(claimed.awaiting, AwaitingSetting)
+            stale = command and isinstance(claimed.awaiting, AwaitingSetting | AwaitingTrainer)
             if not stale and claimed.pause_reason != UNREACHABLE:
                 return Arrival(locale=claimed.locale)
             carer = repo.get_carer_by_telegram_id(
@@ -85,7 +85,7 @@ class ArrivalService:
 
 def _arrival_of(carer: Carer, *, command: bool) -> Arrival:
     """Drop an abandoned typed answer; tell, once, a carer Telegram could not reach why."""
-    if command and isinstance(carer.awaiting, AwaitingSetting):
+    if command and isinstance(carer.awaiting, AwaitingSetting | AwaitingTrainer):
         carer.awaiting = None
     if carer.pause_reason != UNREACHABLE:
         return Arrival(locale=carer.locale)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.domain.errors import DomainError, NotOnboardedError
-from bot.domain.pending import AwaitingSetting, Flow, SettingField
+from bot.domain.pending import AwaitingSetting, AwaitingTrainer, Flow, SettingField
 from bot.domain.reflection import clean_text
 from bot.domain.schedule import parse_local_time, resolve_timezone
 from bot.ports import Clock
 from bot.services.carers import reschedule
 from bot.services.reflections import IncomingText, ReflectionService
+from bot.services.trainer_views import Rejected, TrainerScreen
 from bot.services.views import CarerView, ReflectionOutcome, RevisionOutcome
 from bot.storage.db import Database, Session
 from bot.storage.models import Carer
@@ -35,28 +37,48 @@ class SettingRejected:
     error: DomainError
 
 
-InboxResult = SettingAnswered | SettingRejected | ReflectionOutcome | RevisionOutcome
+InboxResult = (
+    SettingAnswered | SettingRejected | ReflectionOutcome | RevisionOutcome | TrainerScreen
+)
+TrainerInput = Callable[[Session, int, str], TrainerScreen | None]
 
 
 class InboxService:
     """Decide what a text message is, from what the carer was last asked."""
 
-    def __init__(self, db: Database, clock: Clock, reflections: ReflectionService) -> None:
-        """Wire storage, time and the reflection service."""
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        reflections: ReflectionService,
+        trainer_input: TrainerInput | None = None,
+    ) -> None:
+        """Wire storage, time, the reflection service and the trainers' typed answers."""
         self._db = db
         self._clock = clock
         self._reflections = reflections
+        self._trainer_input = trainer_input
 
     async def receive_text(self, incoming: IncomingText) -> InboxResult:
         """Handle one text message in one transaction: one read, then the writes it calls for."""
 
         def work(session: Session) -> InboxResult:
             context = self._reflections.read_context(session, incoming)
-            if context is None:
-                raise NotOnboardedError()
+            if context is None:  # not a carer: perhaps a trainer typing what a button asked
+                screen = self._trainer_text(session, incoming)
+                if screen is None:
+                    raise NotOnboardedError()
+                return screen
             carer = context.carer
             text = clean_text(incoming.text)  # refuse control characters and blank text
             pending = carer.awaiting
+            if isinstance(pending, AwaitingTrainer):
+                carer.awaiting = None
+                screen = self._trainer_text(session, incoming)
+                if isinstance(screen, Rejected):
+                    carer.awaiting = AwaitingTrainer()  # ask again
+                if screen is not None:
+                    return screen
             if isinstance(pending, AwaitingSetting):
                 if context.replied_id is None:  # not a reply to one of the carer's prompts
                     return self._answer_setting(carer, pending, text)
@@ -66,6 +88,11 @@ class InboxService:
             return self._reflections.record(session, context, incoming)
 
         return await self._db.run(work)
+
+    def _trainer_text(self, session: Session, incoming: IncomingText) -> TrainerScreen | None:
+        if self._trainer_input is None:
+            return None
+        return self._trainer_input(session, incoming.telegram_user_id, incoming.text)
 
     def _answer_setting(
         self, carer: Carer, pending: AwaitingSetting, text: str

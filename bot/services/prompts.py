@@ -13,6 +13,7 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from functools import partial
 from typing import Literal
@@ -22,6 +23,7 @@ from bot.domain.delivery import SENDING_LEASE, SendOutcome
 from bot.domain.errors import NotOnboardedError, PromptClosedError
 from bot.domain.model import DEFAULT_AGE_BAND, DEFAULT_ROLE, Dimension
 from bot.domain.pending import AwaitingReflection
+from bot.domain.programme import Theme, local_day, start_of_local_day, theme_for
 from bot.domain.rotation import choose_least_used, dimension_order
 from bot.domain.schedule import (
     QUIET_WINDOW,
@@ -37,6 +39,7 @@ from bot.services.arrivals import stop_unreachable
 from bot.services.carers import next_slot_after
 from bot.services.views import CarerView, SnoozeOutcome, SweepReport
 from bot.storage import repositories as repo
+from bot.storage import trainer_repo as trepo
 from bot.storage.db import Database, Session
 from bot.storage.models import Carer, PromptDelivery
 from bot.storage.sender_lock import SenderLock
@@ -73,18 +76,32 @@ class PromptService:
         self._lock = lock
         self._lease = lease
 
-    def choose_prompt(self, session: Session, carer: Carer) -> Prompt:
-        """Pick the next dimension in the cycle and its least-used prompt for this carer."""
+    def choose_prompt(
+        self, session: Session, carer: Carer, due: datetime | None = None
+    ) -> tuple[Prompt, str | None]:
+        """Pick the next prompt for this carer (and a theme note, first thing in a theme week)."""
         assert carer.id is not None
         last = repo.last_dimension(session=session, carer_id=carer.id)
         used = repo.prompt_use_counts(session=session, carer_id=carer.id)
-        return self.pick_prompt(carer, last, used)
+        themes = _themes(session, [carer], {carer.id: due or self._clock.now()})
+        theme = themes.get(carer.id)
+        prompt = self.pick_prompt(carer, last, used, theme.dimension if theme else None)
+        return prompt, theme.note if theme else None
 
-    def pick_prompt(self, carer: Carer, last: str | None, used: Counter[str]) -> Prompt:
-        """Rotate dimensions and prefer the carer's least-used prompt for their audience."""
+    def pick_prompt(
+        self,
+        carer: Carer,
+        last: str | None,
+        used: Counter[str],
+        theme: Dimension | None = None,
+    ) -> Prompt:
+        """Rotate dimensions (a group's theme week first) and prefer the least-used prompt."""
         view = CarerView.of(carer)
         band, role = view.age_band or DEFAULT_AGE_BAND, view.role or DEFAULT_ROLE
-        for dimension in dimension_order(Dimension(last) if last else None):
+        order = dimension_order(Dimension(last) if last else None)
+        if theme is not None:  # the theme's prompts, and the rotation only if it has none
+            order = [theme, *(d for d in order if d is not theme)]
+        for dimension in order:
             candidates = [
                 p.id
                 for p in self._content.prompts[dimension]
@@ -103,8 +120,9 @@ class PromptService:
 
         def plan(session: Session) -> tuple[CarerView, int]:
             carer = _onboarded_carer(session, telegram_user_id)
-            prompt = self.choose_prompt(session, carer)
+            prompt, note = self.choose_prompt(session, carer, now)
             delivery = _new_delivery(session, carer, prompt, kind="on_demand", due_at=now)
+            delivery.note = note or None
             assert delivery.id is not None
             return CarerView.of(carer), delivery.id
 
@@ -167,6 +185,8 @@ class PromptService:
             return 0, missed
         last = repo.last_dimensions(session=session, carer_ids=ids)
         uses = repo.prompt_uses(session=session, carer_ids=ids)
+        dues = {c.id: c.next_prompt_at for c in carers if c.id is not None and c.next_prompt_at}
+        themes = _themes(session, carers, dues)
         rows, moves = [], []
         for carer in carers:
             assert carer.id is not None and carer.next_prompt_at is not None
@@ -174,10 +194,18 @@ class PromptService:
             following = next_slot_after(carer, max(now, due))
             if following is None:
                 continue
-            prompt = self.pick_prompt(carer, last.get(carer.id), uses.get(carer.id, Counter()))
+            theme = themes.get(carer.id)
+            prompt = self.pick_prompt(
+                carer,
+                last.get(carer.id),
+                uses.get(carer.id, Counter()),
+                theme.dimension if theme else None,
+            )
             late = missed_quiet_window(due=due, now=now)
             missed += late
-            rows.append(_scheduled_row(carer.id, prompt, due, state.MISSED if late else None))
+            row = _scheduled_row(carer.id, prompt, due, state.MISSED if late else None)
+            row["note"] = (theme.note or None) if theme else None
+            rows.append(row)
             moves.append((carer.id, due, following))
         repo.advance_schedules(session=session, moves=moves)
         repo.insert_scheduled(session=session, rows=rows)
@@ -185,7 +213,15 @@ class PromptService:
 
     async def _send(self, claims: Sequence[repo.Claimed], report: SweepReport) -> None:
         """Send one claimed batch at Telegram's pace and record every outcome."""
-        results = await self.sender.send_all([_message(claim) for claim in claims])
+        broadcasts = [claim.broadcast_id for claim in claims if claim.broadcast_id]
+        headers = (
+            await self._db.run(
+                lambda session: trepo.broadcast_headers(session=session, broadcast_ids=broadcasts)
+            )
+            if broadcasts
+            else {}
+        )
+        results = await self.sender.send_all([_message(claim, headers) for claim in claims])
         sent_at = self._clock.now()
         await self._db.run(lambda session: _settle(session, results, sent_at))
         for result in results:
@@ -227,7 +263,7 @@ class PromptService:
             _new_delivery(
                 session,
                 carer,
-                self._content.prompt(delivery.prompt_id) or self.choose_prompt(session, carer),
+                self._content.prompt(delivery.prompt_id) or self.choose_prompt(session, carer)[0],
                 kind="snooze",
                 due_at=due,
             )
@@ -315,9 +351,11 @@ def _scheduled_row(
     }
 
 
-def _message(claim: repo.Claimed) -> PromptMessage:
+def _message(claim: repo.Claimed, headers: dict[int, tuple[str, str, str]]) -> PromptMessage:
     """What the notifier needs to render and send one claimed delivery."""
     return PromptMessage(
+        note=claim.note,
+        broadcast=headers.get(claim.broadcast_id) if claim.broadcast_id else None,
         carer_id=claim.carer_id,
         chat_id=claim.chat_id,
         locale=claim.locale,
@@ -346,7 +384,11 @@ def _settle(session: Session, results: Sequence[SendResult], now: datetime) -> N
             if carer is not None:
                 stop_unreachable(carer, now)
     repo.give_up_retries(session=session, after_attempts=GIVE_UP_AFTER)
-    delivered = [r.message.carer_id for r in results if r.outcome is SendOutcome.SENT]
+    delivered = [
+        r.message.carer_id
+        for r in results
+        if r.outcome is SendOutcome.SENT and r.message.broadcast is None
+    ]
     repo.forget_answer_taps(session=session, carer_ids=delivered)
 
 
@@ -360,3 +402,31 @@ def _outcome_row(result: SendResult, now: datetime) -> dict[str, object]:
         "message_id": result.message_id,
         "error": None if sent else (result.reason or result.outcome.value)[:40],
     }
+
+
+def _themes(
+    session: Session, carers: Sequence[Carer], dues: dict[int, datetime]
+) -> dict[int, Theme]:
+    """Each carer's group theme on the local day of their due prompt; a note only the first time.
+
+    A theme note is kept for the week's first prompt: when the carer has had no prompt planned
+    since the theme week began. Costs one statement per batch, two more when groups set themes.
+    """
+    ids = [c.id for c in carers if c.id is not None]
+    calendars = trepo.calendars_for(session=session, carer_ids=ids)
+    themes: dict[int, Theme] = {}
+    for carer in carers:
+        if carer.id is None or carer.id not in calendars or carer.id not in dues:
+            continue
+        zone = resolve_timezone(carer.timezone or "UTC")
+        theme = theme_for(calendars[carer.id], local_day(dues[carer.id], zone))
+        if theme is not None:
+            themes[carer.id] = theme
+    noted = [carer_id for carer_id, theme in themes.items() if theme.note]
+    latest = trepo.latest_prompt_due(session=session, carer_ids=noted) if noted else {}
+    zones = {c.id: resolve_timezone(c.timezone or "UTC") for c in carers if c.id in themes}
+    for carer_id, theme in themes.items():
+        begun = start_of_local_day(theme.week_start, zones[carer_id])
+        if theme.note and carer_id in latest and latest[carer_id] >= begun:
+            themes[carer_id] = replace(theme, note="")
+    return themes

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -117,6 +117,11 @@ class PromptDelivery(SQLModel, table=True):
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     last_error: str | None = Field(default=None, max_length=40)
+    # A trainer's message (kind "broadcast"), or the theme note shown above a week's first prompt.
+    broadcast_id: int | None = Field(
+        default=None, foreign_key="broadcasts.id", index=True, ondelete="CASCADE"
+    )
+    note: str | None = Field(default=None, sa_type=Text)
 
 
 class Reflection(SQLModel, table=True):
@@ -144,6 +149,7 @@ class Reflection(SQLModel, table=True):
     risk_level: str | None = Field(default=None, max_length=20)
     # "signpost" (replaced the suggestion) or "note" (kept it, with a safeguarding note).
     risk_strength: str | None = Field(default=None, max_length=10)
+    tone: str | None = Field(default=None, max_length=10)  # for group aggregates only
     created_at: datetime = Field(sa_type=UTCDateTime, index=True)
 
 
@@ -167,3 +173,121 @@ class RefusedChat(SQLModel, table=True):
         sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
     )
     refused_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Trainer(SQLModel, table=True):
+    """A trainer or supervising social worker an agency admin has made; sees aggregates only."""
+
+    __tablename__ = "trainers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Unknown until a trainer added by @username first opens /trainer.
+    telegram_user_id: int | None = Field(default=None, sa_type=BigInteger, unique=True)
+    username: str | None = Field(default=None, max_length=64, index=True)
+    chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    display_name: str = Field(default="", max_length=64)
+    locale: str = Field(default="en", max_length=16)
+    timezone: str | None = Field(default=None, max_length=64)
+    digest_enabled: bool = Field(default=True)
+    last_digest_on: date | None = Field(default=None)
+    # What the trainer's next typed message is for, e.g. "name:new" or "note:12:3".
+    awaiting: str | None = Field(default=None, max_length=80)
+    # The trainer command menu as last registered for this chat: "set", "cleared" or None.
+    commands: str | None = Field(default=None, max_length=10)
+    removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class TrainerInvite(SQLModel, table=True):
+    """A one-time link an admin hands to a new trainer; only its hash is kept."""
+
+    __tablename__ = "trainer_invites"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class Plan(SQLModel, table=True):
+    """A programme: weeks of themes, shipped (no trainer) or a trainer's own copy."""
+
+    __tablename__ = "plans"
+
+    id: int | None = Field(default=None, primary_key=True)
+    trainer_id: int | None = Field(
+        default=None, foreign_key="trainers.id", index=True, ondelete="CASCADE"
+    )
+    key: str | None = Field(default=None, max_length=40, unique=True)  # shipped plans only
+    name: str = Field(max_length=60)
+    weeks: str = Field(sa_type=Text)  # JSON: [{"dimension": "availability" | null, "note": ""}]
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class CareGroup(SQLModel, table=True):
+    """A trainer's group of carers, with its programme calendar."""
+
+    __tablename__ = "care_groups"
+
+    id: int | None = Field(default=None, primary_key=True)
+    trainer_id: int = Field(foreign_key="trainers.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=60)
+    plan_id: int | None = Field(default=None, foreign_key="plans.id", ondelete="SET NULL")
+    start_date: date = Field()
+    archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class GroupInvite(SQLModel, table=True):
+    """A join link for a group: unguessable, revocable, optionally expiring or capped."""
+
+    __tablename__ = "group_invites"
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="care_groups.id", index=True, ondelete="CASCADE")
+    code: str = Field(max_length=32, unique=True)
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    max_uses: int | None = Field(default=None)
+    uses: int = Field(default=0)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class GroupMember(SQLModel, table=True):
+    """A carer's membership of a group; leaving or /forget deletes it."""
+
+    __tablename__ = "group_members"
+    __table_args__ = (UniqueConstraint("group_id", "carer_id", name="uq_group_member"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="care_groups.id", index=True, ondelete="CASCADE")
+    carer_id: int = Field(foreign_key="carers.id", index=True, ondelete="CASCADE")
+    joined_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class GroupTheme(SQLModel, table=True):
+    """A trainer's own theme for one week of a group's calendar; wins over the plan's week."""
+
+    __tablename__ = "group_themes"
+    __table_args__ = (UniqueConstraint("group_id", "week", name="uq_group_week"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="care_groups.id", index=True, ondelete="CASCADE")
+    week: int = Field()
+    dimension: str | None = Field(default=None, max_length=30)
+    note: str = Field(default="", sa_type=Text)
+
+
+class Broadcast(SQLModel, table=True):
+    """A short message a trainer sent to a group; each copy is a delivery of kind broadcast."""
+
+    __tablename__ = "broadcasts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="care_groups.id", index=True, ondelete="CASCADE")
+    text: str = Field(sa_type=Text)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    # Set when the trainer confirms the preview; a draft is never sent.
+    queued_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    recipients: int = Field(default=0)

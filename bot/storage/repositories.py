@@ -34,10 +34,19 @@ from sqlmodel import Session, col, select
 
 from bot.domain import delivery as delivery_state
 from bot.domain.pending import REFLECTION_PREFIX, Pending
-from bot.storage.models import Carer, HandledUpdate, PromptDelivery, Reflection, RefusedChat
+from bot.storage.models import (
+    Carer,
+    GroupMember,
+    HandledUpdate,
+    PromptDelivery,
+    Reflection,
+    RefusedChat,
+)
 
 USED_STATUSES = delivery_state.USED
 OPEN_STATUSES = (delivery_state.PENDING, delivery_state.SENDING)
+BROADCAST = "broadcast"  # a trainer's message: a delivery, but not a prompt
+NOT_COUNTED_KINDS = ("snooze", BROADCAST)  # re-sends and messages do not use up a prompt
 
 
 def get_carer_by_telegram_id(*, session: Session, telegram_user_id: int) -> Carer | None:
@@ -91,7 +100,7 @@ def last_dimension(*, session: Session, carer_id: int) -> str | None:
     """Return the dimension of the carer's most recently sent prompt."""
     return session.exec(
         select(PromptDelivery.dimension)
-        .where(PromptDelivery.carer_id == carer_id)
+        .where(PromptDelivery.carer_id == carer_id, PromptDelivery.kind != BROADCAST)
         .where(col(PromptDelivery.status).in_(USED_STATUSES))
         .order_by(col(PromptDelivery.sent_at).desc(), col(PromptDelivery.id).desc())
     ).first()
@@ -101,7 +110,8 @@ def prompt_use_counts(*, session: Session, carer_id: int) -> Counter[str]:
     """Count how often each prompt has reached the carer (snooze re-sends excluded)."""
     rows = session.exec(
         select(PromptDelivery.prompt_id, func.count())
-        .where(PromptDelivery.carer_id == carer_id, PromptDelivery.kind != "snooze")
+        .where(PromptDelivery.carer_id == carer_id)
+        .where(col(PromptDelivery.kind).not_in(NOT_COUNTED_KINDS))
         .where(col(PromptDelivery.status).in_(USED_STATUSES))
         .group_by(col(PromptDelivery.prompt_id))
     ).all()
@@ -182,6 +192,7 @@ def _reflection_context_statement() -> Select[Any]:
         lambda d: and_(
             col(d.status).in_(delivery_state.OPEN_FOR_ANSWER),
             col(d.sent_at) >= bindparam("open_since"),
+            col(d.kind) != BROADCAST,
         )
     )
     replied_id = _newest_delivery_id(
@@ -290,6 +301,7 @@ def list_deliveries(*, session: Session, carer_id: int) -> list[PromptDelivery]:
 def delete_carer(*, session: Session, carer_id: int) -> None:
     """Delete a carer and every row about them."""
     session.execute(delete(Reflection).where(col(Reflection.carer_id) == carer_id))
+    session.execute(delete(GroupMember).where(col(GroupMember.carer_id) == carer_id))
     session.execute(delete(PromptDelivery).where(col(PromptDelivery.carer_id) == carer_id))
     session.execute(delete(Carer).where(col(Carer.id) == carer_id))
 
@@ -389,6 +401,8 @@ class Claimed:
     prompt_id: str
     dimension: str
     kind: str
+    note: str | None = None
+    broadcast_id: int | None = None
 
 
 def due_carers(*, session: Session, now: datetime, limit: int) -> list[Carer]:
@@ -418,7 +432,7 @@ def last_dimensions(*, session: Session, carer_ids: Sequence[int]) -> dict[int, 
             )
             .label("rank"),
         )
-        .where(col(PromptDelivery.carer_id).in_(carer_ids))
+        .where(col(PromptDelivery.carer_id).in_(carer_ids), PromptDelivery.kind != BROADCAST)
         .where(col(PromptDelivery.status).in_(USED_STATUSES))
         .subquery()
     )
@@ -430,7 +444,8 @@ def prompt_uses(*, session: Session, carer_ids: Sequence[int]) -> dict[int, Coun
     """Count each carer's uses of each prompt (snooze re-sends excluded), in one query."""
     rows = session.exec(
         select(PromptDelivery.carer_id, PromptDelivery.prompt_id, func.count())
-        .where(col(PromptDelivery.carer_id).in_(carer_ids), PromptDelivery.kind != "snooze")
+        .where(col(PromptDelivery.carer_id).in_(carer_ids))
+        .where(col(PromptDelivery.kind).not_in(NOT_COUNTED_KINDS))
         .where(col(PromptDelivery.status).in_(USED_STATUSES))
         .group_by(col(PromptDelivery.carer_id), col(PromptDelivery.prompt_id))
     ).all()
@@ -522,7 +537,13 @@ def claim_due(
         .where(table.c.id.in_(pick.scalar_subquery()))
         .values(status=delivery_state.SENDING, claimed_at=now, attempts=table.c.attempts + 1)
         .returning(
-            table.c.id, table.c.carer_id, table.c.prompt_id, table.c.dimension, table.c.kind
+            table.c.id,
+            table.c.carer_id,
+            table.c.prompt_id,
+            table.c.dimension,
+            table.c.kind,
+            table.c.note,
+            table.c.broadcast_id,
         )
     ).all()
     if not rows:
@@ -544,6 +565,8 @@ def claim_due(
             prompt_id=row.prompt_id,
             dimension=row.dimension,
             kind=row.kind,
+            note=row.note,
+            broadcast_id=row.broadcast_id,
         )
         for row in rows
     ]

@@ -1,0 +1,1 @@
+"""Trainer-facing reports rendered for reading on a phone."""
