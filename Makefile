@@ -29,6 +29,7 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/delivery.py
+	$(BIN)/python bench/reports.py
 
 # Re-extract interface strings and merge them into every catalog; then translate the new ones.
 messages: $(STAMP)

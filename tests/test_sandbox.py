@@ -52,3 +52,71 @@ def test_sandbox_chat_in_spanish(tmp_path: Path) -> None:
     assert "Solo puedo guardar texto escrito" in out
     assert (tmp_path / "sandbox.db").exists()
     assert not (tmp_path / "securebase.db").exists()
+
+
+def _carer_joins(user: int) -> list[str]:
+    """Sandbox user N opens the group's link, joins, sets up, and writes a reflection."""
+    return [
+        f":user {user}",
+        ":link",
+        "#1",  # Join the group
+        "#1",  # English
+        "#1",  # Foster carer
+        "#3",  # 5–10 years
+        "#8",  # Done (Mon, Wed, Fri)
+        "#5",  # 7:30 PM
+        "#1",  # London
+        "#1",  # I understand, let's begin
+        "Bedtime went better tonight: we read together and she fell asleep calmly.",
+    ]
+
+
+TRAINER_SCRIPT = (
+    "\n".join(
+        [
+            "/trainer",
+            "#1",  # New group
+            "Tuesday group",
+            *(line for user in range(2, 7) for line in _carer_joins(user)),
+            ":user 1",
+            "/trainer",
+            "#1",  # Tuesday group
+            "#1",  # This week's theme
+            "#4",  # Co-operation
+            "/report",
+            ":quit",
+        ]
+    )
+    + "\n"
+)
+
+
+def test_sandbox_as_trainer_makes_a_group_carers_join_and_a_report_appears(
+    tmp_path: Path,
+) -> None:
+    """`python -m bot chat --as trainer`: the README's trainer walk-through works offline."""
+    from tests.light import light_env
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--as", "trainer"],
+        input=TRAINER_SCRIPT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+        env=light_env(
+            tmp_path,
+            {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT_ROOT), "HOME": str(tmp_path)},
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Join link: https://t.me/securebase_bot?start=g_" in out
+    assert out.count("You have joined “Tuesday group”.") == 5
+    assert "Now: week 1, Co-operation" in out
+    assert "Carers in the group: 5" in out
+    assert "Reflections written: 5" in out
+    images = list((tmp_path / "exports").glob("image-*.png"))
+    assert len(images) == 1 and images[0].read_bytes().startswith(b"\x89PNG")
+    assert "Bedtime went better" not in out.split(":user 1", 1)[-1]

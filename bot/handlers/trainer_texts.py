@@ -186,6 +186,13 @@ def hub(t: Translator, content: ContentRegistry, screen: Hub) -> str:
     if not screen.groups:
         lines += ["", t.gettext("You have no groups yet. Tap “New group” to make one.")]
     for group in screen.groups:
+        if 0 < group.members < K_ANONYMITY:  # nothing exact about fewer than k carers
+            lines.append(
+                t.gettext("• {group}: fewer than {k} carers, {week}").format(
+                    group=group.name, k=K_ANONYMITY, week=week_number(t, group.week)
+                )
+            )
+            continue
         lines.append(
             t.ngettext(
                 "• {group}: {count} carer, {week}",
@@ -210,12 +217,21 @@ def group_page(t: Translator, content: ContentRegistry, group: GroupView, link: 
     """One group's page: members, calendar, themes, link."""
     lines = [
         t.gettext("Group “{group}”").format(group=group.name),
-        t.ngettext(
-            "{count} carer has joined.", "{count} carers have joined.", group.members
-        ).format(count=group.members),
-        t.gettext("Programme: {plan}, started {date}").format(
-            plan=plan_name(t, group.plan) if group.plan else t.gettext("none"),
-            date=t.day(group.start),
+        (
+            t.gettext("Fewer than {k} carers have joined.").format(k=K_ANONYMITY)
+            if 0 < group.members < K_ANONYMITY
+            else t.ngettext(
+                "{count} carer has joined.", "{count} carers have joined.", group.members
+            ).format(count=group.members)
+        ),
+        (
+            t.gettext("Programme: {plan}, from {date}").format(
+                plan=plan_name(t, group.plan), date=t.day(group.start)
+            )
+            if group.plan
+            else t.gettext("No programme plan yet: weeks are counted from {date}.").format(
+                date=t.day(group.start)
+            )
         ),
         t.gettext("Now: {week}, {theme}").format(
             week=week_number(t, group.week), theme=week_theme(t, content, group.this_week)
@@ -235,11 +251,15 @@ def group_page(t: Translator, content: ContentRegistry, group: GroupView, link: 
                     date=t.day(group.invite.expires_at)
                 )
             )
-        if group.invite.max_uses is not None:
+        if group.invite.max_uses is not None and not 0 < group.invite.uses < K_ANONYMITY:
             lines.append(
                 t.gettext("It has been used {uses} of {cap} times.").format(
                     uses=group.invite.uses, cap=group.invite.max_uses
                 )
+            )
+        elif group.invite.max_uses is not None:
+            lines.append(
+                t.gettext("It admits up to {cap} people.").format(cap=group.invite.max_uses)
             )
     if group.members < K_ANONYMITY:
         lines += [
@@ -329,20 +349,35 @@ def typing(t: Translator, screen: Typing) -> str:
 
 
 def broadcast_preview(t: Translator, screen: BroadcastPreview) -> str:
-    """Show a draft message before it is sent."""
-    head = t.ngettext(
+    """Show a draft message before it is sent; a count under k is not given exactly."""
+    head = (
+        t.gettext(
+            "This goes to fewer than {k} carers in “{group}”, in their own daytime (09:00–20:00 "
+            "where they live), never at night. Preview:"
+        ).format(k=K_ANONYMITY, group=screen.group.name)
+        if 0 < screen.recipients < K_ANONYMITY
+        else _recipients_head(t, screen)
+    )
+    shown = broadcast_message(t, screen.text, screen.group.name, screen.trainer.display_name)
+    return f"{head}\n\n{shown}"
+
+
+def _recipients_head(t: Translator, screen: BroadcastPreview) -> str:
+    return t.ngettext(
         "This goes to {count} carer in “{group}”, in their own daytime (09:00–20:00 where "
         "they live), never at night. Preview:",
         "This goes to {count} carers in “{group}”, in their own daytime (09:00–20:00 where "
         "they live), never at night. Preview:",
         screen.recipients,
     ).format(count=screen.recipients, group=screen.group.name)
-    shown = broadcast_message(t, screen.text, screen.group.name, screen.trainer.display_name)
-    return f"{head}\n\n{shown}"
 
 
 def broadcast_queued(t: Translator, screen: BroadcastQueued) -> str:
-    """Confirm a message is on its way."""
+    """Confirm a message is on its way; a count under k is not given exactly."""
+    if 0 < screen.recipients < K_ANONYMITY:
+        return t.gettext(
+            "Queued for fewer than {k} carers. Each copy goes out in the carer's daytime."
+        ).format(k=K_ANONYMITY)
     return t.ngettext(
         "Queued for {count} carer. It goes out in their daytime.",
         "Queued for {count} carers. Each copy goes out in the carer's daytime.",
@@ -387,8 +422,10 @@ def report_text(t: Translator, content: ContentRegistry, screen: ReportScreen) -
         lines += ["", t.gettext("Reflections by dimension:")]
         for dimension in Dimension:
             lines.append(
-                f"• {content.dimension_name(dimension, t.locale)}: "
-                f"{_count(report.by_dimension.get(dimension), hidden)}"
+                t.gettext("• {dimension}: {count}").format(
+                    dimension=content.dimension_name(dimension, t.locale),
+                    count=_count(report.by_dimension.get(dimension), hidden),
+                )
             )
     if report.active is None:
         lines += [
@@ -436,8 +473,12 @@ def chart_spec(t: Translator, content: ContentRegistry, screen: ReportScreen) ->
                 (
                     _bar(t.gettext("Struggles"), _pct(report.struggle_share), _pct_text(t)),
                     _bar(t.gettext("Went well"), _pct(report.went_well_share), _pct_text(t)),
-                    _bar(t.gettext("Response rate"), _pct(report.response_rate), _pct_text(t)),
                 ),
+                maximum=100.0,
+            ),
+            Panel(
+                t.gettext("Reflections per prompt sent"),
+                (_bar(t.gettext("Response rate"), _pct(report.response_rate), _pct_text(t)),),
                 maximum=100.0,
             ),
         ),

@@ -227,7 +227,12 @@ class LocalBotApi(BaseRequest):
             }
         elif call.method == "sendPhoto":
             result["photo"] = [
-                {"file_id": f"photo{message_id}", "file_unique_id": f"p{message_id}", "width": 1, "height": 1}
+                {
+                    "file_id": f"photo{message_id}",
+                    "file_unique_id": f"p{message_id}",
+                    "width": 1,
+                    "height": 1,
+                }
             ]
             result["caption"] = call.text
         else:

@@ -31,9 +31,11 @@ HELP = """Sandbox commands (anything else goes to the bot exactly as typed):
   :user N            become sandbox user N (1 is you; 2, 3... are other people), e.g. a
                      trainer in one and a carer joining their group in another
   t.me/...?start=X   open a bot link (a group's join link, a trainer link)
+  :link              open the latest t.me link the bot showed, as if you tapped it
   :help  :quit"""
 _WAIT = re.compile(r"^(\d+)\s*([mhd])$")
 _LINK = re.compile(r"^(?:https?://)?t\.me/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]+)$")
+_LINK_IN_TEXT = re.compile(r"https://t\.me/[A-Za-z0-9_]+\?start=[A-Za-z0-9_-]+")
 FIRST_USER = 1001
 NAMES = ("Sam", "Alex", "Jo", "Kim", "Lee", "Max", "Noor", "Ola", "Pat")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
@@ -154,9 +156,14 @@ class Sandbox:
         )
         self.write(f"(you are now user {number}, {NAMES[index]})")
 
-    def to_update(self, line: str) -> Update | None:
+    def to_update(self, line: str) -> Update | None:  # noqa: PLR0911 - one per kind of line
         """Build the update a Telegram client would send for this line."""
         users = self.users
+        if line == ":link":
+            line = self.latest_link() or ""
+            if not line:
+                self.write("The bot has not shown a t.me link yet.")
+                return None
         if (link := _LINK.match(line)) is not None:
             return users.text(f"/start {link[1]}")
         if line.startswith("#") and line[1:].isdigit():
@@ -185,6 +192,14 @@ class Sandbox:
                     return None
                 return self.users.callback(call.buttons[number - 1][1], message_id=call.message_id)
         self.write("There are no buttons to tap yet.")
+        return None
+
+    def latest_link(self) -> str | None:
+        """Return the newest t.me link the bot showed anyone in the sandbox."""
+        for call in reversed(self.api.calls):
+            found = _LINK_IN_TEXT.search(call.text)
+            if found:
+                return found[0]
         return None
 
     def latest_prompt(self) -> int | None:

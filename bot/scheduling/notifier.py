@@ -27,6 +27,9 @@ class TelegramPromptNotifier:
     async def send_prompt(self, message: PromptMessage) -> int:
         """Render and send one prompt with its buttons; return the Telegram message id."""
         t = self._catalogs.get(message.locale)
+        if message.broadcast is None and not message.dimension:
+            # A trainer's message whose group was deleted while it waited: nothing to send.
+            raise DeliveryFailedError("message gone", outcome=SendOutcome.REJECTED)
         if message.broadcast is not None:
             body, group, trainer = message.broadcast
             text, markup = trainer_texts.broadcast_message(t, body, group, trainer), None

@@ -114,6 +114,7 @@ class SuggestionEngine:
                 contacts=contacts,
                 dimension=found.dimension,
                 inferred_dimension=found.inferred,
+                tone=found.tone,
             )
         reading = Reading(
             sentences=found.sentences,
@@ -136,6 +137,7 @@ class SuggestionEngine:
             note=found.risk.level if found.risk else None,
             dimension=found.dimension,
             inferred_dimension=found.inferred,
+            tone=found.tone,
         )
 
 

@@ -103,6 +103,7 @@ class ReflectionService:
                 suggestion_id=assessment.suggestion.id if assessment.suggestion else None,
                 risk_level=flag[0].value if flag else None,
                 risk_strength=flag[1].value if flag else None,
+                tone=assessment.tone.value if assessment.tone else None,
                 created_at=self._clock.now(),
             ),
         )

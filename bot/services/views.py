@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from bot.domain.delivery import SendOutcome
-from bot.domain.model import AgeBand, Dimension, RiskLevel, Role, Strength
+from bot.domain.model import AgeBand, Dimension, RiskLevel, Role, Strength, Tone
 from bot.packs.registry import Suggestion
 from bot.packs.schema import Contacts
 from bot.storage.models import Carer
@@ -69,6 +69,7 @@ class Assessment:
     note: RiskLevel | None = None  # an unsure flag: the suggestion stands, with a short note
     dimension: Dimension | None = None
     inferred_dimension: bool = False
+    tone: Tone | None = None  # kept only for group totals
 
     @property
     def flag(self) -> tuple[RiskLevel, Strength] | None:

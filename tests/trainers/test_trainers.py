@@ -14,7 +14,7 @@ from bot.cli import main as cli_main
 from bot.config import Settings
 from bot.ports import ManualClock
 from bot.sandbox.api import ApiCall
-from bot.storage.models import GroupMember, PromptDelivery, Trainer
+from bot.storage.models import GroupMember, Trainer
 from tests.harness import Chat, running_chat
 
 TRAINER_ID, NEW_ID, EXISTING_ID, LATE_ID, OTHER_TRAINER_ID = 2001, 3001, 3002, 3003, 2002
@@ -85,7 +85,9 @@ async def test_admin_makes_a_trainer_and_nobody_else_gets_trainer_tools(
     assert "report" in str(menus[-1].params["commands"])
 
 
-async def test_a_one_time_trainer_link_works_once(settings: Settings, clock: ManualClock, capsys: pytest.CaptureFixture[str]) -> None:
+async def test_a_one_time_trainer_link_works_once(
+    settings: Settings, clock: ManualClock, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert _admin(settings, "invite") == 0
     code = re.search(r"start=(t_[A-Za-z0-9_-]+)", capsys.readouterr().out)
     assert code is not None
@@ -143,7 +145,8 @@ async def test_three_carers_join_by_link_and_a_theme_week_sets_their_prompts(
     assert "weeks already past are not repeated" in late.last_text()
     await late.tap("Join the group")
     await trainer.send("/trainer")
-    assert "Tuesday group: 3 carers, week 2" in trainer.last_text()
+    # Fewer than five carers: the trainer learns no exact figure, not even how many joined.
+    assert "Tuesday group: fewer than 5 carers, week 2" in trainer.last_text()
     # Week 2 has no theme: the usual rotation resumes after the theme's dimension.
     await trainer.clock_advance(timedelta(days=2))  # Wednesday of week 2
     week_two = [d for d in trainer.deliveries() if d.status == "sent"][6:]
@@ -178,7 +181,11 @@ async def test_a_theme_week_follows_the_carers_local_calendar_across_a_dst_chang
         for _ in range(14):
             await trainer.clock_advance(timedelta(days=1))
         sent = [d for d in carer.deliveries() if d.status == "sent" and d.kind == "scheduled"]
-        next_week = [d for d in sent if datetime(2026, 10, 26, tzinfo=UTC) <= d.due_at < datetime(2026, 11, 2, tzinfo=UTC)]
+        next_week = [
+            d
+            for d in sent
+            if datetime(2026, 10, 26, tzinfo=UTC) <= d.due_at < datetime(2026, 11, 2, tzinfo=UTC)
+        ]
         assert next_week and {d.dimension for d in next_week} == {"family_membership"}
         # 19:30 London time after the change is 19:30 UTC.
         assert all(d.due_at.hour == 19 and d.due_at.minute == 30 for d in next_week)
@@ -211,11 +218,13 @@ async def test_a_report_for_a_full_group_has_figures_and_a_chart(trainer: Chat) 
         await carer.onboard()
         await carer.send(f"/start {code}")
         await carer.tap("Join the group")
-        await carer.send("Bedtime was calmer tonight and we read together.")
+        await carer.send("Bedtime was calmer tonight and we read together. It went really well.")
+        await carer.send("I'm exhausted, she screamed for an hour and nothing helped.")
     await trainer.send("/report")
     text = trainer.texts()[-2]
     assert "Carers in the group: 6" in text
-    assert "Reflections written: 6" in text
+    assert "Reflections written: 12" in text
+    assert "Struggles: 50% · Went well: 50%" in text
     assert "Bedtime" not in " ".join(trainer.texts())
     photos = trainer.api.sent("sendPhoto")
     assert photos
@@ -226,7 +235,9 @@ async def test_a_second_trainer_cannot_see_or_change_the_first_trainers_group(
     trainer: Chat, settings: Settings
 ) -> None:
     await make_group(trainer)
-    group_buttons = [d for call in trainer.api.calls for _l, d in call.buttons if d.startswith("tr:theme:")]
+    group_buttons = [
+        d for call in trainer.api.calls for _l, d in call.buttons if d.startswith("tr:theme:")
+    ]
     group_id = int(group_buttons[-1].split(":")[2])
     assert _admin(settings, "add", str(OTHER_TRAINER_ID)) == 0
     intruder = other(trainer, OTHER_TRAINER_ID)
@@ -285,9 +296,13 @@ async def test_a_broadcast_is_previewed_confirmed_and_sent_in_daytime_only(
     await trainer.tap("Message the group")
     await trainer.send("Session moved to Thursday, same time.")
     assert "Preview" in trainer.last_text()
-    assert not [c for c in carer.api.calls if "moved to Thursday" in c.text and c.params.get("chat_id") == EXISTING_ID]
+    assert not [
+        c
+        for c in carer.api.calls
+        if "moved to Thursday" in c.text and c.params.get("chat_id") == EXISTING_ID
+    ]
     await trainer.tap("Send")
-    assert "Queued for 1 carer" in trainer.last_text()
+    assert "Queued for fewer than 5 carers" in trainer.last_text()
     await trainer.run_sweep()
     assert not _to(carer, "moved to Thursday")
     trainer.clock.advance(timedelta(hours=11))  # 09:00 next day
@@ -337,5 +352,116 @@ def _to(chat: Chat, fragment: str) -> list[ApiCall]:
     return [
         c
         for c in chat.api.calls
-        if c.method == "sendMessage" and fragment in c.text and c.params.get("chat_id") == chat.user_id
+        if c.method == "sendMessage"
+        and fragment in c.text
+        and c.params.get("chat_id") == chat.user_id
     ]
+
+
+async def _run_digest_job(chat: Chat) -> list[ApiCall]:
+    from bot.scheduling.jobs import DIGEST_JOB
+
+    assert chat.app.job_queue is not None
+    job = chat.app.job_queue.get_jobs_by_name(DIGEST_JOB)[0]
+    mark = len(chat.api.calls)
+    await job.run(chat.app)
+    return chat.api.calls[mark:]
+
+
+async def test_the_monday_digest_arrives_once_with_last_weeks_report_unless_turned_off(
+    trainer: Chat,
+) -> None:
+    code = await make_group(trainer)
+    for index in range(5):
+        carer = other(trainer, 5000 + index)
+        await carer.onboard()
+        await carer.send(f"/start {code}")
+        await carer.tap("Join the group")
+        await carer.send("We had a lovely walk and she held my hand.")
+    assert not await _run_digest_job(trainer)  # Monday afternoon: too late for this week's
+    trainer.clock.advance(timedelta(days=6, hours=21))  # next Monday 09:00 in London
+    calls = await _run_digest_job(trainer)
+    texts = [c.text for c in calls if c.params.get("chat_id") == TRAINER_ID]
+    assert texts[0].startswith("Your Monday digest")
+    assert "week 1" in texts[1] and "Reflections written: 5" in texts[1]
+    assert [c for c in calls if c.method == "sendPhoto"]
+    assert not await _run_digest_job(trainer)  # once
+    await trainer.send("/trainer")
+    await trainer.tap("Turn digest off")
+    assert "Monday digest: off" in trainer.last_text()
+    trainer.clock.advance(timedelta(days=7))
+    assert not await _run_digest_job(trainer)
+
+
+async def test_groups_says_whose_theme_a_carer_in_two_clashing_groups_follows(
+    trainer: Chat, settings: Settings
+) -> None:
+    first = await make_group(trainer, "Monday group")
+    await trainer.tap("This week's theme")
+    await trainer.tap("Acceptance")
+    assert _admin(settings, "add", str(OTHER_TRAINER_ID), "--name", "Eli") == 0
+    second_trainer = other(trainer, OTHER_TRAINER_ID)
+    second = await make_group(second_trainer, "Evening group")
+    await second_trainer.tap("This week's theme")
+    await second_trainer.tap("Sensitivity")
+    carer = other(trainer, EXISTING_ID)
+    await carer.onboard()
+    for code in (first, second):
+        await carer.send(f"/start {code}")
+        await carer.tap("Join the group")
+    await carer.send("/groups")
+    listing = carer.last_text()
+    follows = listing.index("your prompts follow this one, the group you joined last")
+    assert listing.index("Evening group") < follows < listing.index("Monday group")
+    await carer.send("/prompt")
+    assert carer.deliveries()[-1].dimension == "sensitivity"
+
+
+async def test_a_trainer_who_is_also_a_carer_types_a_group_name_not_a_reflection(
+    trainer: Chat,
+) -> None:
+    await trainer.onboard()
+    await trainer.send("/trainer")
+    await trainer.tap("New group")
+    await trainer.send("Foster carers, Cork")
+    assert "Group “Foster carers, Cork”" in trainer.last_text()
+    assert trainer.reflections() == []
+    await trainer.send("A calmer evening: we baked together and she laughed a lot.")
+    assert len(trainer.reflections()) == 1  # the next text is a reflection again
+    await trainer.tap("Rename")
+    await trainer.send("x" * 61)
+    assert "Please send a name of 1 to 60 characters." in trainer.last_text()
+    await trainer.send("/help")  # a command abandons the typed answer
+    await trainer.send("Bath time was hard again tonight, lots of tears.")
+    assert len(trainer.reflections()) == 2
+
+
+async def test_groups_reports_and_messages_work_on_postgresql(
+    postgres_url: str, clock: ManualClock
+) -> None:
+    settings = Settings(database_url=postgres_url, bot_token=None, _env_file=None)
+    assert _admin(settings, "add", str(TRAINER_ID), "--name", "Dana") == 0
+    async with running_chat(settings, clock) as base:
+        trainer = other(base, TRAINER_ID)
+        code = await make_group(trainer)
+        await trainer.tap("This week's theme")
+        await trainer.tap("Sensitivity")
+        for index in range(5):
+            carer = other(base, 5000 + index)
+            await carer.onboard()
+            await carer.send(f"/start {code}")
+            await carer.tap("Join the group")
+            await carer.send("/prompt")
+            await carer.send("She let me comfort her after the nightmare, which felt new.")
+        assert {d.dimension for d in trainer.deliveries()} == {"sensitivity"}
+        await trainer.send("/report")
+        assert "Reflections written: 5" in trainer.texts()[-2]
+        await trainer.send("/trainer")
+        await trainer.tap("Tuesday group")
+        await trainer.tap("Message the group")
+        await trainer.send("See you on Thursday.")
+        await trainer.tap("Send")
+        await trainer.run_sweep()
+        assert (
+            len([c for c in base.api.calls if "See you on Thursday." in c.text]) == 6
+        )  # + preview
