@@ -31,6 +31,7 @@ async def running_chat(settings: Settings, clock: ManualClock) -> AsyncIterator[
     async with app:
         await on_startup(app)  # what run_polling calls as post_init
         yield Chat(app, api, clock)
+    app.bot_data.services.prompts.stand_down()  # what post_shutdown does: free the sender lock
     app.bot_data.services.db.dispose()
 
 

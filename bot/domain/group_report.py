@@ -4,8 +4,9 @@ Rules, applied in order (k = 5):
 
 1. A group with fewer than k carers shows nothing at all.
 2. Figures about reflections (how many, response rate, by dimension, struggle and went-well
-   shares) are shown only when at least k carers wrote that week; "active carers" is then k
-   or more, otherwise it is shown as "fewer than k" too.
+   shares) are shown only when at least k carers wrote that week. The number who wrote is
+   shown only when it is k or more and so is the number who did not (the group's size minus
+   it): otherwise one of the two would count fewer than k carers.
 3. In a breakdown, a cell is shown only when at least k different carers contributed to it
    (an empty cell is shown as 0: it says nothing about anyone).
 4. Complementary suppression: if only one cell of a breakdown would be hidden, the total
@@ -67,7 +68,7 @@ def build_report(weeks: Sequence[CarerWeek], *, k: int = K_ANONYMITY) -> GroupRe
     return GroupReport(
         members=members,
         shown=True,
-        active=len(writers),
+        active=len(writers) if not 0 < members - len(writers) < k else None,
         prompts_sent=sent,
         reflections=written,
         response_rate=min(1.0, written / sent) if sent else None,

@@ -427,7 +427,7 @@ def report_text(t: Translator, content: ContentRegistry, screen: ReportScreen) -
                     count=_count(report.by_dimension.get(dimension), hidden),
                 )
             )
-    if report.active is None:
+    if report.reflections is None:
         lines += [
             "",
             t.gettext(
@@ -450,7 +450,7 @@ def digest_intro(t: Translator) -> str:
 def chart_spec(t: Translator, content: ContentRegistry, screen: ReportScreen) -> ChartSpec | None:
     """Build the report chart in the trainer's language; nothing when figures are hidden."""
     report = screen.report
-    if not report.shown or report.active is None:
+    if not report.shown or report.reflections is None:
         return None
     hidden = hidden_marker(t)
     return ChartSpec(

@@ -58,3 +58,12 @@ def test_struggle_and_went_well_shares_need_five_carers_each() -> None:
     weeks += [week(i, A, tone=Tone.POSITIVE) for i in range(6, 10)]
     report = build_report(weeks)
     assert report.struggle_share == 0.5 and report.went_well_share == 0.5
+
+
+def test_how_many_wrote_is_hidden_when_fewer_than_five_did_not() -> None:
+    weeks = [week(i, A) for i in range(6)] + [week(6), week(7)]
+    report = build_report(weeks)
+    assert report.members == 8 and report.reflections == 6
+    assert report.active is None  # 8 - 6 would count the 2 who did not write
+    report = build_report(weeks + [week(i) for i in range(8, 11)])
+    assert report.active == 6
