@@ -16,8 +16,9 @@ Rules, applied in order (k = 5):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 
 from bot.domain.model import Dimension, Tone
 
@@ -80,12 +81,9 @@ def build_report(weeks: Sequence[CarerWeek], *, k: int = K_ANONYMITY) -> GroupRe
 
 def _by_dimension(writers: Sequence[CarerWeek], k: int) -> dict[Dimension, int | None]:
     """Count reflections per dimension, hiding cells fewer than k carers made."""
-    cells = {
-        dimension: _cell(writers, lambda w, d=dimension: w.reflections.get(d, 0))
-        for dimension in Dimension
-    }
+    cells = {dimension: _cell(writers, _dimension_count(dimension)) for dimension in Dimension}
     # Reflections with no dimension are part of the total: they act as one more cell.
-    undecided = _cell(writers, lambda w: w.reflections.get(None, 0))
+    undecided = _cell(writers, _dimension_count(None))
     shown = suppress_cells({**{d.value: c for d, c in cells.items()}, "": undecided}, k)
     return {dimension: shown[dimension.value] for dimension in Dimension}
 
@@ -94,13 +92,21 @@ def _tone_shares(
     writers: Sequence[CarerWeek], written: int, k: int
 ) -> tuple[float | None, float | None]:
     """Return struggle and went-well shares of all reflections, each only if k carers made it."""
-    cells = {tone.value: _cell(writers, lambda w, t=tone: w.tones.get(t, 0)) for tone in Tone}
+    cells = {tone.value: _cell(writers, _tone_count(tone)) for tone in Tone}
     shown = suppress_cells(cells, k)
     struggle, positive = shown[Tone.STRUGGLE.value], shown[Tone.POSITIVE.value]
     return (
         None if struggle is None else struggle / written,
         None if positive is None else positive / written,
     )
+
+
+def _tone_count(tone: Tone) -> Callable[[CarerWeek], int]:
+    return lambda week: week.tones.get(tone, 0)
+
+
+def _dimension_count(dimension: Dimension | None) -> Callable[[CarerWeek], int]:
+    return lambda week: week.reflections.get(dimension, 0)
 
 
 @dataclass(frozen=True)
@@ -111,8 +117,8 @@ class Cell:
     carers: int
 
 
-def _cell(writers: Iterable[CarerWeek], count_of: object) -> Cell:
-    counts = [count_of(w) for w in writers]  # type: ignore[operator]
+def _cell(writers: Iterable[CarerWeek], count_of: Callable[[CarerWeek], int]) -> Cell:
+    counts = [count_of(w) for w in writers]
     return Cell(count=sum(counts), carers=sum(1 for c in counts if c))
 
 
@@ -129,3 +135,17 @@ def suppress_cells(cells: Mapping[str, Cell], k: int = K_ANONYMITY) -> dict[str,
             return dict.fromkeys(cells)
         hidden.add(others[0][1])
     return {name: None if name in hidden else cell.count for name, cell in cells.items()}
+
+
+def report_json(report: GroupReport) -> str:
+    """Serialise a report's figures (aggregates only) to freeze a finished week."""
+    data = asdict(report)
+    data["by_dimension"] = {d.value: n for d, n in report.by_dimension.items()}
+    return json.dumps(data, sort_keys=True)
+
+
+def report_from_json(raw: str) -> GroupReport:
+    """Read a frozen week's figures back."""
+    data = json.loads(raw)
+    data["by_dimension"] = {Dimension(d): n for d, n in data["by_dimension"].items()}
+    return GroupReport(**data)

@@ -49,10 +49,14 @@ class MembershipService:
                 raise InviteInvalidError()
             invite, group, trainer = _usable(session, code, now)
             assert group.id is not None and invite.id is not None
-            if trepo.membership(session=session, group_id=group.id, carer_id=carer.id) is None:
+            member = trepo.membership(session=session, group_id=group.id, carer_id=carer.id)
+            if member is None or member.left_at is not None:
                 if not trepo.count_use(session=session, invite_id=invite.id):
                     raise InviteInvalidError()
-                session.add(GroupMember(group_id=group.id, carer_id=carer.id, joined_at=now))
+                if member is None:
+                    member = GroupMember(group_id=group.id, carer_id=carer.id, joined_at=now)
+                    session.add(member)
+                member.joined_at, member.left_at = now, None  # back again: counts from now
                 session.flush()
             return CarerView.of(carer), self._preview(session, carer, invite, group, trainer)
 
@@ -78,7 +82,9 @@ class MembershipService:
             carer = repo.get_carer_by_telegram_id(session=session, telegram_user_id=user_id)
             if carer is None or carer.id is None:
                 raise GroupNotFoundError()
-            if not trepo.leave_group(session=session, group_id=group_id, carer_id=carer.id):
+            if not trepo.leave_group(
+                session=session, group_id=group_id, carer_id=carer.id, now=now
+            ):
                 raise GroupNotFoundError()
             return CarerView.of(carer), self._groups(session, carer, now)
 
@@ -116,8 +122,7 @@ class MembershipService:
             trainer_name=trainer.display_name,
             week=calendar.week_index(day),
             this_week=calendar.week(day),
-            already_member=trepo.membership(session=session, group_id=group.id, carer_id=carer.id)
-            is not None,
+            already_member=_is_member(session, group.id, carer.id),
         )
 
     def _groups(self, session: Session, carer: Carer, now: datetime) -> list[CarerGroup]:
@@ -145,6 +150,12 @@ class MembershipService:
                 )
             )
         return result
+
+
+def _is_member(session: Session, group_id: int, carer_id: int) -> bool:
+    """A current member: joined and not left."""
+    member = trepo.membership(session=session, group_id=group_id, carer_id=carer_id)
+    return member is not None and member.left_at is None
 
 
 def _usable(session: Session, code: str, now: datetime) -> tuple[GroupInvite, CareGroup, Trainer]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -23,7 +23,13 @@ from bot.domain.errors import (
     NotATrainerError,
     NoteTooLongError,
 )
-from bot.domain.group_report import CarerWeek, build_report
+from bot.domain.group_report import (
+    CarerWeek,
+    GroupReport,
+    build_report,
+    report_from_json,
+    report_json,
+)
 from bot.domain.model import Dimension, Tone
 from bot.domain.pending import AwaitingTrainer
 from bot.domain.programme import (
@@ -635,25 +641,56 @@ class TrainerService:
     def _report(
         self, session: Session, trainer: Trainer, view: GroupView, week: int
     ) -> ReportScreen:
-        zone = _zone(trainer)
+        """Count a week; a finished week is frozen when first read, so it can never change."""
         start_day = view.start + week * WEEK
-        start, end = week_bounds(start_day, zone)
-        ids = trepo.members(session=session, group_id=view.id, joined_before=end)
-        sent = trepo.prompts_sent(session=session, carer_ids=ids, start=start, end=end)
-        written: dict[int, dict[Dimension | None, int]] = defaultdict(dict)
-        tones: dict[int, dict[Tone, int]] = defaultdict(dict)
-        for carer_id, dimension, tone, count in trepo.reflection_counts(
+        start, end = week_bounds(start_day, _zone(trainer))
+        now = self._clock.now()
+        if end > now:
+            report = self._count(session, view.id, start, end)
+        else:
+            frozen = trepo.frozen_report(session=session, group_id=view.id, week=week)
+            if frozen is None:
+                report = self._count(session, view.id, start, end)
+                trepo.freeze_report(
+                    session=session,
+                    group_id=view.id,
+                    week=week,
+                    figures=report_json(report),
+                    now=now,
+                )
+            else:
+                report = report_from_json(frozen.figures)
+        return ReportScreen(_view(trainer), view, week, start_day, report)
+
+    @staticmethod
+    def _count(session: Session, group_id: int, start: datetime, end: datetime) -> GroupReport:
+        """Count each member's activity while they were a member, within the week."""
+        rows = trepo.members_during(session=session, group_id=group_id, start=start, end=end)
+        windows = {c: (max(start, joined), min(end, left or end)) for c, joined, left in rows}
+
+        def inside(carer: int, at: datetime) -> bool:
+            return windows[carer][0] <= at < windows[carer][1]
+
+        ids = list(windows)
+        sent: Counter[int] = Counter(
+            c
+            for c, at in trepo.prompt_times(session=session, carer_ids=ids, start=start, end=end)
+            if inside(c, at)
+        )
+        written: dict[int, Counter[Dimension | None]] = defaultdict(Counter)
+        tones: dict[int, Counter[Tone]] = defaultdict(Counter)
+        for carer, dimension, tone, at in trepo.reflection_facts(
             session=session, carer_ids=ids, start=start, end=end
         ):
-            key = Dimension(dimension) if dimension else None
-            written[carer_id][key] = written[carer_id].get(key, 0) + count
-            tone_key = Tone(tone) if tone else Tone.NEUTRAL
-            tones[carer_id][tone_key] = tones[carer_id].get(tone_key, 0) + count
-        weeks = [
-            CarerWeek(c, prompts_sent=sent.get(c, 0), reflections=written[c], tones=tones[c])
-            for c in ids
-        ]
-        return ReportScreen(_view(trainer), view, week, start_day, build_report(weeks))
+            if inside(carer, at):
+                written[carer][Dimension(dimension) if dimension else None] += 1
+                tones[carer][Tone(tone) if tone else Tone.NEUTRAL] += 1
+        return build_report(
+            [
+                CarerWeek(c, prompts_sent=sent[c], reflections=written[c], tones=tones[c])
+                for c in ids
+            ]
+        )
 
     async def due_digests(self) -> list[ReportScreen]:
         """Claim this Monday's digests (once, across processes) and return last week's reports."""

@@ -255,7 +255,7 @@ class GroupInvite(SQLModel, table=True):
 
 
 class GroupMember(SQLModel, table=True):
-    """A carer's membership of a group; leaving or /forget deletes it."""
+    """A carer's membership of a group; leaving ends it (it stops counting), /forget deletes it."""
 
     __tablename__ = "group_members"
     __table_args__ = (UniqueConstraint("group_id", "carer_id", name="uq_group_member"),)
@@ -264,6 +264,9 @@ class GroupMember(SQLModel, table=True):
     group_id: int = Field(foreign_key="care_groups.id", index=True, ondelete="CASCADE")
     carer_id: int = Field(foreign_key="carers.id", index=True, ondelete="CASCADE")
     joined_at: datetime = Field(sa_type=UTCDateTime)
+    # Kept after leaving so that weeks already reported never change: the carer counts only
+    # while a member, and a report cannot be compared before and after they left.
+    left_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class GroupTheme(SQLModel, table=True):
@@ -277,6 +280,19 @@ class GroupTheme(SQLModel, table=True):
     week: int = Field()
     dimension: str | None = Field(default=None, max_length=30)
     note: str = Field(default="", sa_type=Text)
+
+
+class GroupWeekReport(SQLModel, table=True):
+    """A finished week's k-anonymous figures, frozen the first time they are read."""
+
+    __tablename__ = "group_week_reports"
+    __table_args__ = (UniqueConstraint("group_id", "week", name="uq_group_week_report"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="care_groups.id", index=True, ondelete="CASCADE")
+    week: int = Field()
+    figures: str = Field(sa_type=Text)  # JSON of the GroupReport: aggregates only
+    frozen_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class Broadcast(SQLModel, table=True):

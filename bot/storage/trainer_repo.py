@@ -7,7 +7,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import func, or_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from bot.domain import delivery as delivery_state
@@ -20,6 +21,7 @@ from bot.storage.models import (
     GroupInvite,
     GroupMember,
     GroupTheme,
+    GroupWeekReport,
     Plan,
     PromptDelivery,
     Reflection,
@@ -71,29 +73,30 @@ def trainer_groups(*, session: Session, trainer_id: int) -> list[CareGroup]:
     )
 
 
-def member_count(*, session: Session, group_id: int, joined_before: datetime | None = None) -> int:
-    """Count a group's onboarded members (who joined before an instant, if given)."""
+def member_count(*, session: Session, group_id: int) -> int:
+    """Count a group's current onboarded members."""
     statement = (
         select(func.count())
         .select_from(GroupMember)
         .join(Carer, col(Carer.id) == col(GroupMember.carer_id))
         .where(GroupMember.group_id == group_id, col(Carer.onboarded_at).is_not(None))
+        .where(col(GroupMember.left_at).is_(None))
     )
-    if joined_before is not None:
-        statement = statement.where(col(GroupMember.joined_at) < joined_before)
     return int(session.exec(statement).one())
 
 
-def members(*, session: Session, group_id: int, joined_before: datetime) -> list[int]:
-    """Return the ids of onboarded carers in a group who joined before an instant."""
-    return list(
-        session.exec(
-            select(GroupMember.carer_id)
-            .join(Carer, col(Carer.id) == col(GroupMember.carer_id))
-            .where(GroupMember.group_id == group_id, col(Carer.onboarded_at).is_not(None))
-            .where(col(GroupMember.joined_at) < joined_before)
-        ).all()
-    )
+def members_during(
+    *, session: Session, group_id: int, start: datetime, end: datetime
+) -> list[tuple[int, datetime, datetime | None]]:
+    """Return (carer, joined, left) of onboarded carers who were members at some point."""
+    rows = session.exec(
+        select(GroupMember.carer_id, GroupMember.joined_at, GroupMember.left_at)
+        .join(Carer, col(Carer.id) == col(GroupMember.carer_id))
+        .where(GroupMember.group_id == group_id, col(Carer.onboarded_at).is_not(None))
+        .where(col(GroupMember.joined_at) < end)
+        .where(or_(col(GroupMember.left_at).is_(None), col(GroupMember.left_at) > start))
+    ).all()
+    return [(carer, joined, left) for carer, joined, left in rows]
 
 
 def active_members(*, session: Session, group_id: int) -> list[Carer]:
@@ -102,7 +105,7 @@ def active_members(*, session: Session, group_id: int) -> list[Carer]:
         session.exec(
             select(Carer)
             .join(GroupMember, col(GroupMember.carer_id) == col(Carer.id))
-            .where(GroupMember.group_id == group_id)
+            .where(GroupMember.group_id == group_id, col(GroupMember.left_at).is_(None))
             .where(col(Carer.onboarded_at).is_not(None), col(Carer.paused).is_(False))
         ).all()
     )
@@ -122,7 +125,7 @@ def carer_groups(*, session: Session, carer_id: int) -> list[tuple[GroupMember, 
     rows = session.exec(
         select(GroupMember, CareGroup)
         .join(CareGroup, col(CareGroup.id) == col(GroupMember.group_id))
-        .where(GroupMember.carer_id == carer_id)
+        .where(GroupMember.carer_id == carer_id, col(GroupMember.left_at).is_(None))
         .order_by(col(GroupMember.joined_at).desc(), col(GroupMember.id).desc())
     ).all()
     return [(member, group) for member, group in rows]
@@ -208,6 +211,7 @@ def calendars_for(*, session: Session, carer_ids: Sequence[int]) -> dict[int, li
         .join(CareGroup, col(CareGroup.id) == col(GroupMember.group_id))
         .outerjoin(Plan, col(Plan.id) == col(CareGroup.plan_id))
         .where(col(GroupMember.carer_id).in_(carer_ids), col(CareGroup.archived_at).is_(None))
+        .where(col(GroupMember.left_at).is_(None))
     ).all()
     if not rows:
         return {}
@@ -253,44 +257,66 @@ def latest_prompt_due(*, session: Session, carer_ids: Sequence[int]) -> dict[int
     return {carer_id: due for carer_id, due in rows if due is not None}
 
 
-def prompts_sent(
+def prompt_times(
     *, session: Session, carer_ids: Sequence[int], start: datetime, end: datetime
-) -> dict[int, int]:
-    """Count prompts that reached each carer in a period (re-sends and messages excluded)."""
+) -> list[tuple[int, datetime]]:
+    """When prompts reached each carer in a period (re-sends and messages excluded)."""
     if not carer_ids:
-        return {}
+        return []
     rows = session.exec(
-        select(PromptDelivery.carer_id, func.count())
+        select(PromptDelivery.carer_id, PromptDelivery.sent_at)
         .where(col(PromptDelivery.carer_id).in_(carer_ids))
         .where(col(PromptDelivery.kind).not_in(("snooze", BROADCAST)))
         .where(col(PromptDelivery.status).in_(USED_STATUSES))
         .where(col(PromptDelivery.sent_at) >= start, col(PromptDelivery.sent_at) < end)
-        .group_by(col(PromptDelivery.carer_id))
     ).all()
-    return dict(rows)
+    return [(carer, sent) for carer, sent in rows if sent is not None]
 
 
-def reflection_counts(
+def reflection_facts(
     *, session: Session, carer_ids: Sequence[int], start: datetime, end: datetime
-) -> list[tuple[int, str | None, str | None, int]]:
-    """Count reflections per carer, dimension and tone in a period; never their text."""
+) -> list[tuple[int, str | None, str | None, datetime]]:
+    """Each reflection's carer, dimension, tone and time in a period; never its text."""
     if not carer_ids:
         return []
     rows = session.exec(
-        select(Reflection.carer_id, Reflection.dimension, Reflection.tone, func.count())
+        select(Reflection.carer_id, Reflection.dimension, Reflection.tone, Reflection.created_at)
         .where(col(Reflection.carer_id).in_(carer_ids))
         .where(col(Reflection.created_at) >= start, col(Reflection.created_at) < end)
-        .group_by(col(Reflection.carer_id), col(Reflection.dimension), col(Reflection.tone))
     ).all()
-    return [(c, d, t, n) for c, d, t, n in rows]
+    return [(c, d, t, at) for c, d, t, at in rows]
 
 
-def leave_group(*, session: Session, group_id: int, carer_id: int) -> bool:
-    """Delete a membership; True when there was one."""
-    result = session.execute(
-        delete(GroupMember).where(
-            col(GroupMember.group_id) == group_id, col(GroupMember.carer_id) == carer_id
+def frozen_report(*, session: Session, group_id: int, week: int) -> GroupWeekReport | None:
+    """Return a finished week's frozen figures, if already read once."""
+    return session.exec(
+        select(GroupWeekReport).where(
+            GroupWeekReport.group_id == group_id, GroupWeekReport.week == week
         )
+    ).first()
+
+
+def freeze_report(
+    *, session: Session, group_id: int, week: int, figures: str, now: datetime
+) -> None:
+    """Keep a finished week's figures; if another process froze them first, theirs stand."""
+    values = {"group_id": group_id, "week": week, "figures": figures, "frozen_at": now}
+    table = GroupWeekReport.__table__  # type: ignore[attr-defined]
+    statement = (
+        postgresql.insert(table).on_conflict_do_nothing(index_elements=["group_id", "week"])
+        if session.get_bind().dialect.name == "postgresql"
+        else sqlite.insert(table).on_conflict_do_nothing()
+    )
+    session.execute(statement, [values])
+
+
+def leave_group(*, session: Session, group_id: int, carer_id: int, now: datetime) -> bool:
+    """End a membership from now on; True when there was a current one."""
+    result = session.execute(
+        update(GroupMember)
+        .where(col(GroupMember.group_id) == group_id, col(GroupMember.carer_id) == carer_id)
+        .where(col(GroupMember.left_at).is_(None))
+        .values(left_at=now)
     )
     return int(result.rowcount) > 0  # type: ignore[attr-defined]
 

@@ -58,6 +58,11 @@ def join_code(chat: Chat) -> str:
     raise AssertionError("no join link shown")
 
 
+def latest_report(chat: Chat) -> str:
+    """The newest report text the trainer was shown (a chart may follow it)."""
+    return next(text for text in reversed(chat.texts()) if text.startswith("Report for"))
+
+
 def png_size(data: bytes) -> tuple[int, int]:
     """Read width and height from a PNG's IHDR chunk."""
     assert data.startswith(PNG)
@@ -221,7 +226,7 @@ async def test_a_report_for_a_full_group_has_figures_and_a_chart(trainer: Chat) 
         await carer.send("Bedtime was calmer tonight and we read together. It went really well.")
         await carer.send("I'm exhausted, she screamed for an hour and nothing helped.")
     await trainer.send("/report")
-    text = trainer.texts()[-2]
+    text = latest_report(trainer)
     assert "Carers in the group: 6" in text
     assert "Reflections written: 12" in text
     assert "Struggles: 50% · Went well: 50%" in text
@@ -455,7 +460,7 @@ async def test_groups_reports_and_messages_work_on_postgresql(
             await carer.send("She let me comfort her after the nightmare, which felt new.")
         assert {d.dimension for d in trainer.deliveries()} == {"sensitivity"}
         await trainer.send("/report")
-        assert "Reflections written: 5" in trainer.texts()[-2]
+        assert "Reflections written: 5" in latest_report(trainer)
         await trainer.send("/trainer")
         await trainer.tap("Tuesday group")
         await trainer.tap("Message the group")
@@ -465,3 +470,43 @@ async def test_groups_reports_and_messages_work_on_postgresql(
         assert (
             len([c for c in base.api.calls if "See you on Thursday." in c.text]) == 6
         )  # + preview
+
+
+async def test_leaving_changes_no_week_already_counted_so_reports_cannot_be_subtracted(
+    trainer: Chat,
+) -> None:
+    code = await make_group(trainer)
+    carers = [other(trainer, 5000 + index) for index in range(6)]
+    for carer in carers:
+        await carer.onboard()
+        await carer.send(f"/start {code}")
+        await carer.tap("Join the group")
+        await carer.send("We made pancakes together and she chose the toppings herself.")
+    await trainer.send("/report")
+    before = latest_report(trainer)
+    assert "Reflections written: 6" in before
+    # Later that day one carer leaves: what they wrote while a member still counts this week.
+    trainer.clock.advance(timedelta(hours=1))
+    await carers[0].send("/groups")
+    await carers[0].tap("Leave")
+    await carers[0].tap("Yes, leave")
+    await carers[1].send("Another calm evening; the routine is settling in.")
+    await trainer.send("/report")
+    assert "Carers in the group: 6" in latest_report(trainer)
+    assert "Reflections written: 7" in latest_report(trainer)
+    # Next week the week-1 report is frozen; the leaver no longer counts from now on.
+    trainer.clock.advance(timedelta(days=7))
+    await trainer.send("/trainer")
+    await trainer.tap("Tuesday group")
+    await trainer.tap("Report")  # week 2
+    assert "Carers in the group: 5" in latest_report(trainer)
+    await trainer.tap("◀ Earlier")
+    assert "Reflections written: 7" in latest_report(trainer)
+    await carers[1].send("/forget")
+    await carers[1].tap("Yes, delete everything")
+    await trainer.tap("Back")
+    await trainer.tap("Report")
+    await trainer.tap("◀ Earlier")
+    assert "Reflections written: 7" in latest_report(
+        trainer
+    )  # frozen: an erasure cannot be subtracted either

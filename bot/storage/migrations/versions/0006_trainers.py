@@ -1,4 +1,4 @@
-"""Trainers, their groups, invites, plans, weekly themes and broadcasts; reflection tone.
+"""Trainers, groups, invites, plans, weekly themes, frozen reports, broadcasts; reflection tone.
 
 Revision ID: 0006
 Revises: 0005
@@ -95,6 +95,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("joined_at", UTCDateTime(), nullable=False),
+        sa.Column("left_at", UTCDateTime(), nullable=True),
         sa.UniqueConstraint("group_id", "carer_id", name="uq_group_member"),
     )
     op.create_index("ix_group_members_carer_id", "group_members", ["carer_id"])
@@ -104,6 +105,13 @@ def upgrade() -> None:
         sa.Column("dimension", sa.String(length=30), nullable=True),
         sa.Column("note", sa.Text(), nullable=False),
         sa.UniqueConstraint("group_id", "week", name="uq_group_week"),
+    )
+    _group_child(
+        "group_week_reports",
+        sa.Column("week", sa.Integer(), nullable=False),
+        sa.Column("figures", sa.Text(), nullable=False),
+        sa.Column("frozen_at", UTCDateTime(), nullable=False),
+        sa.UniqueConstraint("group_id", "week", name="uq_group_week_report"),
     )
     _group_child(
         "broadcasts",
@@ -156,6 +164,7 @@ def downgrade() -> None:
         batch.drop_column("broadcast_id")
     for table in (
         "broadcasts",
+        "group_week_reports",
         "group_themes",
         "group_members",
         "group_invites",
