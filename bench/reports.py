@@ -30,6 +30,7 @@ from bot.handlers.trainers import qr_png  # noqa: E402
 from bot.i18n import Catalogs  # noqa: E402
 from bot.ports import ManualClock  # noqa: E402
 from bot.reports.chart import HEIGHT_PX, WIDTH_PX, render_chart  # noqa: E402
+from bot.services.trainer_views import Visitor  # noqa: E402
 from bot.services.trainers import TrainerService  # noqa: E402
 from bot.storage.db import Database, make_engine  # noqa: E402
 from bot.storage.migrate import upgrade  # noqa: E402
@@ -95,9 +96,7 @@ async def main() -> None:
             db, clock, shipped_plans=(), default_zones={}, negotiate=lambda _code: "en"
         )
         service.add(str(TRAINER), "Bench")
-        await service.open_hub(
-            user_id=TRAINER, username=None, chat_id=TRAINER, name="Bench", language_code="en"
-        )
+        await service.open_hub(Visitor(user_id=TRAINER, chat_id=TRAINER, name="Bench"))
         await service.ask(TRAINER, "group_name")
         screen = db.run_sync(lambda session: service.typed(session, TRAINER, "Bench group"))
         group_id = screen.group.id  # type: ignore[union-attr]

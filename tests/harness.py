@@ -116,9 +116,14 @@ class Chat:
         ages: str = "5–10 years",
         time_label: str = "7:30 PM",
         timezone: str = "London",
+        start: bool = True,
     ) -> None:
-        """Complete /start with the given answers (labels as the carer sees them)."""
-        await self.send("/start")
+        """Complete /start with the given answers (labels as the carer sees them).
+
+        ``start=False`` answers a welcome already on screen (e.g. after joining by a link).
+        """
+        if start:
+            await self.send("/start")
         await self.tap(language)
         await self.tap(role)
         await self.tap(ages)

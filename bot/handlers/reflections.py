@@ -12,32 +12,8 @@ from bot.handlers.common import message, reply_error, translator_for, user_id
 from bot.handlers.onboarding import Offer, after
 from bot.services.inbox import SettingAnswered, SettingRejected
 from bot.services.reflections import IncomingText
-from bot.services.trainer_views import (
-    BroadcastPreview,
-    BroadcastQueued,
-    GroupScreen,
-    Hub,
-    PlanScreen,
-    PlansScreen,
-    Rejected,
-    ReportScreen,
-    ThemeScreen,
-    Typing,
-)
+from bot.services.trainer_views import TRAINER_SCREEN_TYPES
 from bot.services.views import RevisionOutcome
-
-TRAINER_SCREENS = (
-    Hub,
-    GroupScreen,
-    ThemeScreen,
-    PlansScreen,
-    PlanScreen,
-    BroadcastPreview,
-    BroadcastQueued,
-    ReportScreen,
-    Typing,
-    Rejected,
-)
 
 NOT_TEXT = (
     filters.VOICE
@@ -68,7 +44,7 @@ async def receive_text(update: Update, context: BotContext) -> None:
     except DomainError as error:
         await reply_error(update, context, error)
         return
-    if isinstance(result, TRAINER_SCREENS):
+    if isinstance(result, TRAINER_SCREEN_TYPES):
         await trainers.show(update, context, result)
         return
     t = context.t(result.carer.locale)

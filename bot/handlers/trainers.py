@@ -31,6 +31,7 @@ from bot.services.trainer_views import (
     ThemeScreen,
     TrainerScreen,
     Typing,
+    Visitor,
 )
 
 log = logging.getLogger(__name__)
@@ -98,18 +99,23 @@ async def send_chart(context: BotContext, screen: ReportScreen) -> None:
     await context.bot.send_photo(screen.trainer.chat_id, io.BytesIO(png), caption=spec.title)
 
 
-async def open_tools(update: Update, context: BotContext) -> None:
-    """/trainer: the trainer's home, or a polite refusal."""
+def _visitor(update: Update) -> Visitor:
+    """Describe the Telegram user opening trainer tools."""
     user = update.effective_user
     assert user is not None and update.effective_chat is not None
+    return Visitor(
+        user_id=user.id,
+        chat_id=update.effective_chat.id,
+        name=user.full_name,
+        username=user.username,
+        language_code=user.language_code,
+    )
+
+
+async def open_tools(update: Update, context: BotContext) -> None:
+    """/trainer: the trainer's home, or a polite refusal."""
     try:
-        screen = await context.services.trainers.open_hub(
-            user_id=user.id,
-            username=user.username,
-            chat_id=update.effective_chat.id,
-            name=user.full_name,
-            language_code=user.language_code,
-        )
+        screen = await context.services.trainers.open_hub(_visitor(update))
     except DomainError as error:
         await reply_error(update, context, error)
         return
@@ -119,16 +125,8 @@ async def open_tools(update: Update, context: BotContext) -> None:
 
 async def redeem(update: Update, context: BotContext, code: str) -> None:
     """/start t_...: a one-time trainer link makes the user a trainer."""
-    user = update.effective_user
-    assert user is not None and update.effective_chat is not None
     try:
-        screen = await context.services.trainers.redeem(
-            code,
-            user_id=user.id,
-            chat_id=update.effective_chat.id,
-            name=user.full_name,
-            language_code=user.language_code,
-        )
+        screen = await context.services.trainers.redeem(code, _visitor(update))
     except DomainError as error:
         await reply_error(update, context, error)
         return

@@ -51,6 +51,18 @@ def reschedule(carer: Carer, clock: Clock) -> None:
     carer.next_prompt_at = next_slot_after(carer, clock.now()) if active else None
 
 
+def carer_for(session: Session, *, telegram_user_id: int, chat_id: int, locale: str) -> Carer:
+    """Return the carer, created on first contact; a fresh start drops a pending typed answer."""
+    carer = repo.get_carer_by_telegram_id(session=session, telegram_user_id=telegram_user_id)
+    if carer is None:
+        carer = repo.create_carer(
+            session=session, telegram_user_id=telegram_user_id, chat_id=chat_id, locale=locale
+        )
+    carer.chat_id = chat_id
+    carer.awaiting = None
+    return carer
+
+
 class CarerService:
     """Change what the bot knows about a carer; the schedule follows every change."""
 
@@ -66,18 +78,12 @@ class CarerService:
         """Return the carer, creating them on first contact; existing answers are kept."""
 
         def work(session: Session) -> CarerView:
-            carer = repo.get_carer_by_telegram_id(
-                session=session, telegram_user_id=telegram_user_id
+            carer = carer_for(
+                session,
+                telegram_user_id=telegram_user_id,
+                chat_id=chat_id,
+                locale=self._catalogs.negotiate(language_code),
             )
-            if carer is None:
-                carer = repo.create_carer(
-                    session=session,
-                    telegram_user_id=telegram_user_id,
-                    chat_id=chat_id,
-                    locale=self._catalogs.negotiate(language_code),
-                )
-            carer.chat_id = chat_id
-            carer.awaiting = None
             return CarerView.of(carer)
 
         return await self._db.run(work)

@@ -9,6 +9,7 @@ from bot.domain.programme import GroupCalendar, local_day, theme_for
 from bot.domain.schedule import resolve_timezone
 from bot.i18n import Catalogs
 from bot.ports import Clock
+from bot.services.carers import carer_for
 from bot.services.trainer_views import CarerGroup, JoinPreview
 from bot.services.views import CarerView
 from bot.storage import repositories as repo
@@ -33,7 +34,12 @@ class MembershipService:
         now = self._clock.now()
 
         def work(session: Session) -> tuple[CarerView, JoinPreview]:
-            carer = self._carer(session, user_id, chat_id, language_code)
+            carer = carer_for(
+                session,
+                telegram_user_id=user_id,
+                chat_id=chat_id,
+                locale=self._catalogs.negotiate(language_code),
+            )
             invite, group, trainer = _usable(session, code, now)
             return CarerView.of(carer), self._preview(session, carer, invite, group, trainer)
 
@@ -89,20 +95,6 @@ class MembershipService:
             return CarerView.of(carer), self._groups(session, carer, now)
 
         return await self._db.run(work)
-
-    def _carer(
-        self, session: Session, user_id: int, chat_id: int, language_code: str | None
-    ) -> Carer:
-        carer = repo.get_carer_by_telegram_id(session=session, telegram_user_id=user_id)
-        if carer is None:
-            carer = repo.create_carer(
-                session=session,
-                telegram_user_id=user_id,
-                chat_id=chat_id,
-                locale=self._catalogs.negotiate(language_code),
-            )
-        carer.awaiting = None
-        return carer
 
     def _preview(
         self,

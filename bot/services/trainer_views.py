@@ -11,6 +11,17 @@ from bot.domain.programme import PlanWeek
 
 
 @dataclass(frozen=True)
+class Visitor:
+    """Who is opening trainer tools, as their Telegram account describes them."""
+
+    user_id: int
+    chat_id: int
+    name: str
+    username: str | None = None
+    language_code: str | None = None
+
+
+@dataclass(frozen=True)
 class TrainerView:
     """A trainer's own settings."""
 
@@ -201,3 +212,18 @@ class TrainerCreated:
     display_name: str
     active: bool
     groups: int = 0
+
+
+# The screens, for telling a trainer's screen from a carer's result at run time.
+TRAINER_SCREEN_TYPES = (
+    Hub,
+    GroupScreen,
+    ThemeScreen,
+    PlansScreen,
+    PlanScreen,
+    BroadcastPreview,
+    BroadcastQueued,
+    ReportScreen,
+    Typing,
+    Rejected,
+)

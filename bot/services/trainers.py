@@ -65,6 +65,7 @@ from bot.services.trainer_views import (
     TrainerScreen,
     TrainerView,
     Typing,
+    Visitor,
 )
 from bot.storage import repositories as repo
 from bot.storage import trainer_repo as trepo
@@ -214,9 +215,7 @@ class TrainerService:
 
     # Becoming a trainer --------------------------------------------------------------------
 
-    async def redeem(
-        self, code: str, *, user_id: int, chat_id: int, name: str, language_code: str | None
-    ) -> Hub:
+    async def redeem(self, code: str, visitor: Visitor) -> Hub:
         """Use a one-time trainer link: the user becomes a trainer, once."""
         now = self._clock.now()
 
@@ -225,55 +224,39 @@ class TrainerService:
             if invite is None or invite.used_at is not None or invite.expires_at <= now:
                 raise InviteInvalidError()
             invite.used_at = now
-            trainer = trepo.trainer_by_user(session=session, telegram_user_id=user_id)
+            trainer = trepo.trainer_by_user(session=session, telegram_user_id=visitor.user_id)
             if trainer is None:
-                trainer = Trainer(telegram_user_id=user_id)
+                trainer = Trainer(telegram_user_id=visitor.user_id)
                 session.add(trainer)
             trainer.removed_at = None
-            self._bind(session, trainer, user_id, chat_id, name, language_code)
+            self._bind(session, trainer, visitor)
             return self._hub(session, trainer)
 
         return await self._db.run(work)
 
-    async def open_hub(
-        self,
-        *,
-        user_id: int,
-        username: str | None,
-        chat_id: int,
-        name: str,
-        language_code: str | None,
-    ) -> Hub:
+    async def open_hub(self, visitor: Visitor) -> Hub:
         """Show the trainer's home; a trainer added by @username is bound on first visit."""
 
         def work(session: Session) -> Hub:
-            trainer = trepo.active_trainer(session=session, telegram_user_id=user_id)
-            if trainer is None and username:
-                trainer = trepo.unclaimed_trainer(session=session, username=username)
+            trainer = trepo.active_trainer(session=session, telegram_user_id=visitor.user_id)
+            if trainer is None and visitor.username:
+                trainer = trepo.unclaimed_trainer(session=session, username=visitor.username)
             if trainer is None:
                 raise NotATrainerError()
-            self._bind(session, trainer, user_id, chat_id, name, language_code)
+            self._bind(session, trainer, visitor)
             trainer.awaiting = None
             return self._hub(session, trainer)
 
         return await self._db.run(work)
 
-    def _bind(
-        self,
-        session: Session,
-        trainer: Trainer,
-        user_id: int,
-        chat_id: int,
-        name: str,
-        language_code: str | None,
-    ) -> None:
+    def _bind(self, session: Session, trainer: Trainer, visitor: Visitor) -> None:
         """Fill in who the trainer is from their Telegram account and their carer settings."""
-        carer = repo.get_carer_by_telegram_id(session=session, telegram_user_id=user_id)
+        carer = repo.get_carer_by_telegram_id(session=session, telegram_user_id=visitor.user_id)
         if trainer.telegram_user_id is None or trainer.chat_id is None:
-            trainer.locale = carer.locale if carer else self._negotiate(language_code)
-        trainer.telegram_user_id = user_id
-        trainer.chat_id = chat_id
-        trainer.display_name = trainer.display_name or name[:64]
+            trainer.locale = carer.locale if carer else self._negotiate(visitor.language_code)
+        trainer.telegram_user_id = visitor.user_id
+        trainer.chat_id = visitor.chat_id
+        trainer.display_name = trainer.display_name or visitor.name[:64]
         trainer.timezone = (
             trainer.timezone
             or (carer.timezone if carer else None)

@@ -70,6 +70,20 @@ def png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
+async def join_carers(
+    trainer: Chat, code: str, count: int, *texts: str, first_id: int = 5000
+) -> list[Chat]:
+    """Carers set up, join the group by its link and write the given reflections."""
+    carers = [other(trainer, first_id + index) for index in range(count)]
+    for carer in carers:
+        await carer.onboard()
+        await carer.send(f"/start {code}")
+        await carer.tap("Join the group")
+        for text in texts:
+            await carer.send(text)
+    return carers
+
+
 async def make_group(trainer: Chat, name: str = "Tuesday group") -> str:
     await trainer.send("/trainer")
     await trainer.tap("New group")
@@ -118,13 +132,7 @@ async def test_three_carers_join_by_link_and_a_theme_week_sets_their_prompts(
     assert "never sees what you write" in preview
     await new.tap("Join the group")
     assert "Now a few questions" in " ".join(new.texts()[-2:])
-    await new.tap("English")
-    await new.tap("Foster carer")
-    await new.tap("5–10 years")
-    await new.tap("Done")
-    await new.tap("7:30 PM")
-    await new.tap("London")
-    await new.tap("I understand")
+    await new.onboard(start=False)
     await existing.send(f"/start {code}")
     await existing.tap("Join the group")
     assert "You have joined “Tuesday group”" in existing.last_text()
@@ -203,12 +211,7 @@ async def test_a_theme_week_follows_the_carers_local_calendar_across_a_dst_chang
 
 async def test_a_report_for_fewer_than_five_carers_shows_nothing(trainer: Chat) -> None:
     code = await make_group(trainer)
-    for index in range(4):
-        carer = other(trainer, 5000 + index)
-        await carer.onboard()
-        await carer.send(f"/start {code}")
-        await carer.tap("Join the group")
-        await carer.send("Bedtime was calmer tonight and we read together.")
+    await join_carers(trainer, code, 4, "Bedtime was calmer tonight and we read together.")
     await trainer.send("/report")
     report = trainer.last_text()
     assert "Nothing to show" in report
@@ -218,13 +221,13 @@ async def test_a_report_for_fewer_than_five_carers_shows_nothing(trainer: Chat) 
 
 async def test_a_report_for_a_full_group_has_figures_and_a_chart(trainer: Chat) -> None:
     code = await make_group(trainer)
-    for index in range(6):
-        carer = other(trainer, 5000 + index)
-        await carer.onboard()
-        await carer.send(f"/start {code}")
-        await carer.tap("Join the group")
-        await carer.send("Bedtime was calmer tonight and we read together. It went really well.")
-        await carer.send("I'm exhausted, she screamed for an hour and nothing helped.")
+    await join_carers(
+        trainer,
+        code,
+        6,
+        "Bedtime was calmer tonight and we read together. It went really well.",
+        "I'm exhausted, she screamed for an hour and nothing helped.",
+    )
     await trainer.send("/report")
     text = latest_report(trainer)
     assert "Carers in the group: 6" in text
@@ -377,12 +380,7 @@ async def test_the_monday_digest_arrives_once_with_last_weeks_report_unless_turn
     trainer: Chat,
 ) -> None:
     code = await make_group(trainer)
-    for index in range(5):
-        carer = other(trainer, 5000 + index)
-        await carer.onboard()
-        await carer.send(f"/start {code}")
-        await carer.tap("Join the group")
-        await carer.send("We had a lovely walk and she held my hand.")
+    await join_carers(trainer, code, 5, "We had a lovely walk and she held my hand.")
     assert not await _run_digest_job(trainer)  # Monday afternoon: too late for this week's
     trainer.clock.advance(timedelta(days=6, hours=21))  # next Monday 09:00 in London
     calls = await _run_digest_job(trainer)
@@ -451,13 +449,13 @@ async def test_groups_reports_and_messages_work_on_postgresql(
         code = await make_group(trainer)
         await trainer.tap("This week's theme")
         await trainer.tap("Sensitivity")
-        for index in range(5):
-            carer = other(base, 5000 + index)
-            await carer.onboard()
-            await carer.send(f"/start {code}")
-            await carer.tap("Join the group")
-            await carer.send("/prompt")
-            await carer.send("She let me comfort her after the nightmare, which felt new.")
+        await join_carers(
+            trainer,
+            code,
+            5,
+            "/prompt",
+            "She let me comfort her after the nightmare, which felt new.",
+        )
         assert {d.dimension for d in trainer.deliveries()} == {"sensitivity"}
         await trainer.send("/report")
         assert "Reflections written: 5" in latest_report(trainer)
@@ -467,21 +465,17 @@ async def test_groups_reports_and_messages_work_on_postgresql(
         await trainer.send("See you on Thursday.")
         await trainer.tap("Send")
         await trainer.run_sweep()
-        assert (
-            len([c for c in base.api.calls if "See you on Thursday." in c.text]) == 6
-        )  # + preview
+        copies = [c for c in base.api.calls if "See you on Thursday." in c.text]
+        assert len(copies) == 6  # five carers, and the trainer's preview
 
 
 async def test_leaving_changes_no_week_already_counted_so_reports_cannot_be_subtracted(
     trainer: Chat,
 ) -> None:
     code = await make_group(trainer)
-    carers = [other(trainer, 5000 + index) for index in range(6)]
-    for carer in carers:
-        await carer.onboard()
-        await carer.send(f"/start {code}")
-        await carer.tap("Join the group")
-        await carer.send("We made pancakes together and she chose the toppings herself.")
+    carers = await join_carers(
+        trainer, code, 6, "We made pancakes together and she chose the toppings herself."
+    )
     await trainer.send("/report")
     before = latest_report(trainer)
     assert "Reflections written: 6" in before
