@@ -59,14 +59,19 @@ def hub(t: Translator, screen: Hub) -> InlineKeyboardMarkup:
 def group(t: Translator, view: GroupView) -> InlineKeyboardMarkup:
     """Everything a trainer can do with one group."""
     labels = trainer_texts.labels(t)
-    week = max(view.week or 0, 0)
-    later = week + 1 if view.week is not None else 0
     g = view.id
+    # Before the start (a plan starting next Monday) only the first week can be set.
+    themes = (
+        [_tr(labels["next_theme"], "theme", g, 0)]
+        if view.week is None
+        else [
+            _tr(labels["this_theme"], "theme", g, view.week),
+            _tr(labels["next_theme"], "theme", g, view.week + 1),
+        ]
+    )
+    week = view.week or 0
     rows = [
-        [
-            _tr(labels["this_theme"], "theme", g, week),
-            _tr(labels["next_theme"], "theme", g, later),
-        ],
+        themes,
         [_tr(labels["plan"], "plans", g), _tr(labels["message"], "bcast", g)],
         [_tr(labels["report"], "report", g, week), _tr(labels["qr"], "qr", g)],
         [_tr(labels["new_link"], "link", g), _tr(labels["link_7d"], "link", g, value="7d")],

@@ -22,6 +22,7 @@ from bot.domain.errors import (
     NameInvalidError,
     NotATrainerError,
     NoteTooLongError,
+    UnknownTimezoneError,
 )
 from bot.domain.group_report import (
     CarerWeek,
@@ -331,7 +332,7 @@ class TrainerService:
         target, extra = int(first or 0), int(second or 0)
         try:
             screen = self._use_typed(session, trainer, ask, target, extra, clean_text(text))
-        except (NameInvalidError, NoteTooLongError) as error:
+        except (NameInvalidError, NoteTooLongError, UnknownTimezoneError) as error:
             return Rejected(_view(trainer), error, ask)
         except GroupNotFoundError:
             trainer.awaiting = None

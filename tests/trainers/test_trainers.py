@@ -504,3 +504,12 @@ async def test_leaving_changes_no_week_already_counted_so_reports_cannot_be_subt
     assert "Reflections written: 7" in latest_report(
         trainer
     )  # frozen: an erasure cannot be subtracted either
+
+
+async def test_a_trainer_types_a_timezone_and_a_wrong_one_is_asked_again(trainer: Chat) -> None:
+    await trainer.send("/trainer")
+    await trainer.tap("Timezone")
+    await trainer.send("Mars/Olympus")
+    assert "I don't recognise that timezone" in trainer.last_text()
+    await trainer.send("Europe/Madrid")
+    assert "Your timezone: Madrid" in trainer.last_text()
