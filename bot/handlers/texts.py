@@ -392,7 +392,8 @@ def help_text(t: Translator, retention_days: int) -> str:
         "/export download everything stored about you\n/forget delete everything\n\n"
         "This is not the official log and not a reporting channel. Please don't name children."
     )
-    return f"{body}\n\n{retention(t, retention_days)}"
+    groups = t.gettext("/groups the groups you joined, and what their trainers see")
+    return f"{body}\n{groups}\n\n{retention(t, retention_days)}"
 
 
 def language_prompt(t: Translator) -> str:
