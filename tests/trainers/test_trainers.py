@@ -513,3 +513,32 @@ async def test_a_trainer_types_a_timezone_and_a_wrong_one_is_asked_again(trainer
     assert "I don't recognise that timezone" in trainer.last_text()
     await trainer.send("Europe/Madrid")
     assert "Your timezone: Madrid" in trainer.last_text()
+
+
+async def test_an_admin_adds_by_username_lists_and_removes_trainers(
+    trainer: Chat, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = await make_group(trainer)
+    assert _admin(settings, "add", "@Eli_Trainer") == 0
+    eli = other(trainer, OTHER_TRAINER_ID)
+    eli.users.user["username"] = "eli_trainer"
+    await eli.send("/trainer")
+    assert eli.last_text().startswith("Trainer tools")  # bound on first visit
+    capsys.readouterr()
+    assert _admin(settings, "list") == 0
+    listing = capsys.readouterr().out
+    assert f"{TRAINER_ID}\tDana\tactive\t1 group(s)" in listing
+    assert f"{OTHER_TRAINER_ID}\t" in listing
+    assert _admin(settings, "remove", str(TRAINER_ID)) == 0
+    await trainer.send("/trainer")
+    assert "Trainer tools are for trainers your agency has set up" in trainer.last_text()
+    carer = other(trainer, NEW_ID)
+    await carer.send(f"/start {code}")
+    assert "That link no longer works" in carer.last_text()
+    from bot.handlers.trainers import register_menus
+
+    await register_menus(trainer.app)  # what the next start-up does
+    cleared = [c for c in trainer.api.calls if c.method == "deleteMyCommands"]
+    assert cleared and str(TRAINER_ID) in str(cleared[-1].params["scope"])
+    assert _admin(settings, "remove", "@nobody_here") == 1
+    assert _admin(settings, "add", "not a user") == 1
