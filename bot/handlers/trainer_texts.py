@@ -25,8 +25,6 @@ from bot.services.trainer_views import (
     Typing,
 )
 
-SHIPPED_PLAN_NAMES = ("secure-base-six-weeks",)
-
 
 def plan_name(t: Translator, plan: PlanView) -> str:
     """Name a plan; shipped plans are named in the reader's language."""
