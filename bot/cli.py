@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--agency", type=Path, default=None, help="agency folder (AGENCY_DIR)")
     check.set_defaults(handler=_packs_check)
     embed = packs_commands.add_parser(
-        "embed", help="refresh the sentence-model vectors cached beside the content"
+        "embed", help="refresh what is derived from the content: sentence vectors, word lookups"
     )
     embed.add_argument("directory", nargs="?", type=Path, default=None)
     embed.add_argument("--agency", type=Path, default=None, help="agency folder (AGENCY_DIR)")
@@ -404,13 +404,14 @@ def _packs_check(args: argparse.Namespace) -> int:
         f"{directory}: OK ({prompts} prompts, {suggestions} suggestions, {rules} safeguarding "
         f"rules, locales {', '.join(registry.locales)})"
     )
+    stale = []
     if not registry.embeddings.is_current(registry.embedded_texts()):
-        print(
-            f"{registry.embeddings.path}: stale sentence vectors; run: python -m bot packs embed",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
+        stale.append(f"{registry.embeddings.path}: stale sentence vectors")
+    if not registry.words.is_current():
+        stale.append(f"{registry.words.path}: {registry.words.missing} words not in it")
+    for problem in stale:
+        print(f"{problem}; run: python -m bot packs embed", file=sys.stderr)
+    return 1 if stale else 0
 
 
 def _packs_embed(args: argparse.Namespace) -> int:
@@ -423,6 +424,7 @@ def _packs_embed(args: argparse.Namespace) -> int:
     texts = registry.embedded_texts()
     registry.embeddings.save(texts)
     print(f"{registry.embeddings.path}: {len(texts)} vectors")
+    print(f"{registry.words.path}: {registry.words.save()} word lookups")
     return 0
 
 

@@ -49,7 +49,7 @@ def tokenise(text: str) -> list[str]:
     return _TOKEN.findall(fold(text))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     """One word as every stage sees it: its folded forms (surface, lemma, correction) and stems."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 
 from bot.domain.judgement import ToneLexicon
@@ -11,9 +12,10 @@ from bot.domain.model import Dimension, RiskLevel, Strength, Tone
 from bot.domain.patterns import Pattern, PatternError, WordForms, compile_pattern
 from bot.domain.risk import RiskLexicon, RiskRule, find_risks, strongest
 from bot.domain.text import Normaliser, fold, tokenise
-from bot.packs.language import corrector_for, known_word_for, lemmatiser_for, stemmer_for
+from bot.packs.language import corrector_for, stemmer_for
 from bot.packs.lines import LineIndex
 from bot.packs.schema import ExemplarsFile, LanguageFile, RiskRulesFile, SemanticTable
+from bot.packs.wordbook import WordBook
 
 SAFE_LABEL = "safe"
 RISK_LABELS = (*(level.value for level in RiskLevel), SAFE_LABEL)
@@ -109,7 +111,9 @@ class _Compiler:
 _CLEAN_COMPILES: dict[tuple[str, str, str, str], LocaleJudgement] = {}
 
 
-def compile_locale(locale: str, raw: RawJudgement, report: Report) -> LocaleJudgement | None:
+def compile_locale(
+    locale: str, raw: RawJudgement, report: Report, words: WordBook
+) -> LocaleJudgement | None:
     """Compile one locale, or reuse this process's clean compile of the very same data."""
     key = (
         locale,
@@ -120,13 +124,15 @@ def compile_locale(locale: str, raw: RawJudgement, report: Report) -> LocaleJudg
     known = _CLEAN_COMPILES.get(key)
     if known is not None:
         return known
-    compiled = _compile(locale, raw, report)
+    compiled = _compile(locale, raw, report, words)
     if compiled is not None:
         _CLEAN_COMPILES[key] = compiled
     return compiled
 
 
-def _compile(locale: str, raw: RawJudgement, report: Report) -> LocaleJudgement | None:
+def _compile(
+    locale: str, raw: RawJudgement, report: Report, words: WordBook
+) -> LocaleJudgement | None:
     """Compile one locale; report problems and return None if any rule or list cannot work."""
     language, rules = raw.language, raw.rules
     base = Normaliser(
@@ -136,11 +142,13 @@ def _compile(locale: str, raw: RawJudgement, report: Report) -> LocaleJudgement 
         prefixes=tuple(
             sorted({fold(p) for p in language.normalise.prefixes}, key=len, reverse=True)
         ),
-        lemmatise=lemmatiser_for(locale),
+        lemmatise=words.lemmatiser(locale),
         stem=stemmer_for(locale),
-        known=known_word_for(locale),
+        known=words.known_word(locale),
     )
-    compiler = _Compiler(WordForms(base.words, base.lemmatise, base.stem), report)
+    # Rules repeat their words thousands of times: each is normalised once per compile.
+    words_of = cache(lambda text: tuple(base.words(text)))
+    compiler = _Compiler(WordForms(words_of, base.lemmatise, base.stem), report)
     where = raw.rules_source
     for name, members in rules.classes.items():
         compiler.classes[name] = compiler.patterns(members, where, ("classes", name))
@@ -206,7 +214,7 @@ def _vocabulary(rules: RiskRulesFile, forms: WordForms) -> set[str]:
     """Every literal word the risk rules use: what a misspelling is corrected towards."""
     sources = [*(m for members in rules.classes.values() for m in members)]
     sources += [source for item in rules.rule for source in (*item.match, *item.also)]
-    words = set()
+    words: set[str] = set()
     for source in sources:
         for part in source.replace("[", " ").replace("]", " ").replace("|", " ").split():
             if not part.startswith(("@", "..")) and not part.endswith("*"):

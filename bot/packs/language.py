@@ -28,6 +28,8 @@ _SNOWBALL = {
 _LOW_MEMORY = True
 _SIMPLEMMA = frozenset({"en", "es", "fr", "it", "sv", "nb", "nn", "uk", "el", "cs", "fa", "ar"})
 _LONG_WORD = 8
+# Languages whose dictionaries a lookup has opened (start-up should open none: words.tsv).
+_OPENED: set[str] = set()
 
 
 def _language(locale: str) -> str:
@@ -52,6 +54,7 @@ def lemmatiser_for(locale: str) -> Lemmatiser:
 
     @lru_cache(maxsize=65536)
     def lemmatise(word: str) -> str:
+        _OPENED.add(language)
         return str(simplemma.lemmatize(word, lang=language, low_memory=_LOW_MEMORY))
 
     return lemmatise
@@ -66,9 +69,15 @@ def known_word_for(locale: str) -> KnownWord:
 
     @lru_cache(maxsize=65536)
     def known(word: str) -> bool:
+        _OPENED.add(language)
         return bool(simplemma.is_known(word, lang=language, low_memory=_LOW_MEMORY))
 
     return known
+
+
+def opened_dictionaries() -> frozenset[str]:
+    """Return the languages whose simplemma dictionaries this process has looked words up in."""
+    return frozenset(_OPENED)
 
 
 def corrector_for(vocabulary: Iterable[str]) -> Corrector:

@@ -36,6 +36,7 @@ from bot.packs.translations import (
     source_hash,
     split_keywords,
 )
+from bot.packs.wordbook import WordBook
 
 MIN_PER_AUDIENCE = 3
 _MARKUP = re.compile(r"<[^>]*>|[{}]")
@@ -88,6 +89,8 @@ class RawContent:
     source_locale: str = "en"
     agency: Path | None = None
     retired: tuple[Retired, ...] = ()
+    # The saved word lookups the compile used (None when built by hand, e.g. in tests).
+    words: WordBook | None = None
 
 
 class _Collector:
@@ -172,9 +175,14 @@ def load_raw_content(root: Path, agency: Path | None = None) -> RawContent:
         _check_coverage(collector, path, packs[dimension])
     safeguarding = _layered_contacts(collector, root, agency, locales)
     judgement = {}
+    words = (
+        WordBook(agency / WordBook.FILE, base=root / WordBook.FILE)
+        if agency is not None
+        else WordBook(root / WordBook.FILE)
+    )
     for locale in locales:
         raw = _read_judgement(collector, root, locale, agency, retired)
-        compiled = compile_locale(locale, raw, collector.add) if raw is not None else None
+        compiled = compile_locale(locale, raw, collector.add, words) if raw is not None else None
         if compiled is not None:
             judgement[locale] = compiled
     if collector.issues or safeguarding is None:
@@ -188,6 +196,7 @@ def load_raw_content(root: Path, agency: Path | None = None) -> RawContent:
         source_locale=source,
         agency=agency,
         retired=tuple(retired),
+        words=words,
     )
 
 

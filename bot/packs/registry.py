@@ -22,6 +22,7 @@ from bot.packs.semantic import (
     Vectors,
     default_model,
 )
+from bot.packs.wordbook import WordBook
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,8 @@ class ContentRegistry:
         self._suggestion_by_id = {s.id: s for group in self.suggestions.values() for s in group}
         self.judgement: dict[str, LocaleJudgement] = dict(raw.judgement)
         self._facts = {loc: self._build_facts(loc) for loc in self.locales}
+        self.words = raw.words or WordBook(raw.root / WordBook.FILE)
+        self.words.stop_recording()
         self._contacts = dict(raw.safeguarding.contacts)
         self.source_locale = raw.source_locale
         self.retired = raw.retired
