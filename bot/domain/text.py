@@ -57,6 +57,18 @@ class Token:
     forms: frozenset[str]
     stems: frozenset[str]
 
+    @property
+    def keys(self) -> frozenset[str]:
+        """Every form, stem and form prefix (as ``"pre*"``): what pattern triggers look for."""
+        return _token_keys(self.forms, self.stems)
+
+
+@lru_cache(maxsize=1 << 16)
+def _token_keys(forms: frozenset[str], stems: frozenset[str]) -> frozenset[str]:
+    """Build a word's trigger keys once: words recur across sentences and carers."""
+    prefixes = (f"{form[:size]}*" for form in forms for size in range(1, len(form) + 1))
+    return frozenset((*forms, *stems, *prefixes))
+
 
 class Sentence(list[Token]):
     """A sentence's tokens, remembering the keys pattern triggers test (computed once)."""
@@ -64,13 +76,7 @@ class Sentence(list[Token]):
     @cached_property
     def trigger_keys(self) -> frozenset[str]:
         """Every form, stem and form prefix (as ``"pre*"``) of the tokens."""
-        keys: set[str] = set()
-        for token in self:
-            keys.update(token.forms)
-            keys.update(token.stems)
-            for form in token.forms:
-                keys.update(f"{form[:size]}*" for size in range(1, len(form) + 1))
-        return frozenset(keys)
+        return frozenset().union(*(token.keys for token in self))
 
 
 @dataclass(frozen=True)

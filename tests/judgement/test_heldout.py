@@ -51,27 +51,30 @@ def test_each_shipped_locale_has_both_parts_and_a_third_held_out() -> None:
 # Held-out figures when this gate was last raised. It only ever moves up, towards GOALS
 # (bot/services/evaluate.py); a text's worth of slack absorbs float noise between CPUs.
 FLOORS = {
-    "en": {"recall": 0.776, "right_level": 0.687, "dimension": 0.797, "tone_fit": 0.747},
-    "es": {"recall": 0.765, "right_level": 0.691, "dimension": 0.741, "tone_fit": 0.792},
+    "en": {"recall": 0.806, "right_level": 0.746, "dimension": 0.797, "tone_fit": 0.753},
+    "es": {"recall": 0.794, "right_level": 0.721, "dimension": 0.741, "tone_fit": 0.792},
     # First held-out measurement of each locale added by the languages issue.
     "fr": {"recall": 0.933, "right_level": 0.933, "dimension": 0.757, "tone_fit": 0.708},
-    "it": {"recall": 0.633, "right_level": 0.633, "dimension": 0.829, "tone_fit": 0.796},
+    "it": {"recall": 0.7, "right_level": 0.667, "dimension": 0.829, "tone_fit": 0.796},
     "sv": {"recall": 0.8, "right_level": 0.767, "dimension": 0.814, "tone_fit": 0.837},
     "nb": {"recall": 0.833, "right_level": 0.733, "dimension": 0.729, "tone_fit": 0.867},
     "uk": {"recall": 0.8, "right_level": 0.7, "dimension": 0.771, "tone_fit": 0.818},
-    "ar": {"recall": 0.633, "right_level": 0.6, "dimension": 0.671, "tone_fit": 0.698},
+    "ar": {"recall": 0.667, "right_level": 0.633, "dimension": 0.671, "tone_fit": 0.698},
     "ckb": {"recall": 0.9, "right_level": 0.833, "dimension": 0.7, "tone_fit": 0.825},
     "zh": {"recall": 0.8, "right_level": 0.767, "dimension": 0.686, "tone_fit": 0.769},
 }
+# Ceilings only move down, with one recorded exception: the rules that raised recall and the
+# right level in en, es and it (stop 14) also raised full-signpost false alarms on ordinary
+# text, still inside the 5 % goal; that trade was accepted as a whole, without reading misses.
 CEILINGS = {
     "en": {
-        "signpost_ordinary": 0.011,
+        "signpost_ordinary": 0.032,
         "note_ordinary": 0.075,
-        "signpost_lookalike": 0.127,
+        "signpost_lookalike": 0.145,
         "top_share": 0.057,
     },
     "es": {
-        "signpost_ordinary": 0.011,
+        "signpost_ordinary": 0.022,
         "note_ordinary": 0.086,
         "signpost_lookalike": 0.074,
         "top_share": 0.042,
@@ -83,7 +86,7 @@ CEILINGS = {
         "top_share": 0.045,
     },
     "it": {
-        "signpost_ordinary": 0.0,
+        "signpost_ordinary": 0.022,
         "note_ordinary": 0.0,
         "signpost_lookalike": 0.04,
         "top_share": 0.072,
@@ -108,7 +111,7 @@ CEILINGS = {
     },
     "ar": {
         "signpost_ordinary": 0.0,
-        "note_ordinary": 0.067,
+        "note_ordinary": 0.044,
         "signpost_lookalike": 0.04,
         "top_share": 0.087,
     },
