@@ -381,9 +381,11 @@ def _chat(args: argparse.Namespace) -> int:
 
 
 def _packs_check(args: argparse.Namespace) -> int:
+    from bot.packs.judgement import always_prove
     from bot.packs.registry import ContentRegistry
     from bot.packs.validate import validate_everything
 
+    always_prove()  # this command is what proves the rules, whatever words.tsv records
     settings = Settings()
     directory = args.directory or settings.content_dir
     locales = args.locales or settings.locales_dir
@@ -415,8 +417,10 @@ def _packs_check(args: argparse.Namespace) -> int:
 
 
 def _packs_embed(args: argparse.Namespace) -> int:
+    from bot.packs.judgement import always_prove
     from bot.packs.registry import ContentRegistry
 
+    always_prove()  # the proofs it records in words.tsv must be run, and their words saved
     settings = Settings()
     directory = args.directory or settings.content_dir
     agency = args.agency or settings.agency_dir

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
@@ -106,9 +107,20 @@ class _Compiler:
         return tuple(compiled)
 
 
+# `packs check` and `packs embed` prove every rule on its examples; a running bot skips the
+# proofs for judgement files that such a run proved (recorded in words.tsv by their digest).
+_PROOFS = {"always": False}
+
+
+def always_prove() -> None:
+    """Make every compile in this process prove its rules, whatever words.tsv records."""
+    _PROOFS["always"] = True
+
+
 # Compiling a locale takes seconds (dictionaries, every rule proved on its examples); a process
 # that loads the same content twice (a reload, the test suite's copies) reuses a clean result.
-_CLEAN_COMPILES: dict[tuple[str, str, str, str], LocaleJudgement] = {}
+# A clean compile remembers whether its rules were proved on their examples in this process.
+_CLEAN_COMPILES: dict[tuple[str, str, str, str], tuple[LocaleJudgement, bool]] = {}
 
 
 def compile_locale(
@@ -121,17 +133,20 @@ def compile_locale(
         raw.rules.model_dump_json(),
         raw.exemplars.model_dump_json(),
     )
-    known = _CLEAN_COMPILES.get(key)
-    if known is not None:
+    digest = hashlib.sha256("\0".join(key).encode()).hexdigest()[:32]
+    prove = _PROOFS["always"] or not words.proved(locale, digest)
+    known, proved = _CLEAN_COMPILES.get(key, (None, False))
+    if known is not None and (proved or not prove):
         return known
-    compiled = _compile(locale, raw, report, words)
+    compiled = _compile(locale, raw, report, words, prove=prove)
     if compiled is not None:
-        _CLEAN_COMPILES[key] = compiled
+        words.record_proof(locale, digest)
+        _CLEAN_COMPILES[key] = (compiled, prove)
     return compiled
 
 
 def _compile(
-    locale: str, raw: RawJudgement, report: Report, words: WordBook
+    locale: str, raw: RawJudgement, report: Report, words: WordBook, *, prove: bool
 ) -> LocaleJudgement | None:
     """Compile one locale; report problems and return None if any rule or list cannot work."""
     language, rules = raw.language, raw.rules
@@ -201,9 +216,13 @@ def _compile(
         semantic=language.semantic,
         exemplars=raw.exemplars,
     )
-    checks_pass = (
+    proofs_pass = not prove or (
         _check_rules(judgement, raw, report)
         & _check_lookalikes(judgement, raw, lookalikes, report)
+    )
+    checks_pass = (
+        proofs_pass
+        & _check_levels(raw, report)
         & _check_exemplars(judgement, raw, report)
         & _check_lexicons(judgement, raw, report)
     )
@@ -223,7 +242,7 @@ def _vocabulary(rules: RiskRulesFile, forms: WordForms) -> set[str]:
 
 
 def _check_rules(judgement: LocaleJudgement, raw: RawJudgement, report: Report) -> bool:
-    """Every rule must fire on each of its own examples; every level needs a sure rule."""
+    """Every rule must fire on each of its own examples."""
     ok = True
     where = raw.rules_source
     for i, (item, rule) in enumerate(zip(raw.rules.rule, judgement.risk.rules, strict=True)):
@@ -236,6 +255,13 @@ def _check_rules(judgement: LocaleJudgement, raw: RawJudgement, report: Report) 
                     *where.locate(("rule", i, "examples")),
                     f"rule.{i}.examples: rule {item.id!r} does not match its example {example!r}",
                 )
+    return ok
+
+
+def _check_levels(raw: RawJudgement, report: Report) -> bool:
+    """Every level needs a sure rule, or safeguarding would be off for it (always checked)."""
+    ok = True
+    where = raw.rules_source
     for level in RiskLevel:
         if not any(r.level is level and r.strength is Strength.SIGNPOST for r in raw.rules.rule):
             ok = False

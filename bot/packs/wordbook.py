@@ -19,7 +19,7 @@ from bot.domain.text import KnownWord, Lemmatiser
 from bot.packs.language import known_word_for, lemmatiser_for
 
 _HEADER = "# simplemma {version}: locale, question (lemma or known), word, answer"
-_LEMMA, _KNOWN = "lemma", "known"
+_LEMMA, _KNOWN, _PROVED = "lemma", "known", "proved"
 Key = tuple[str, str, str]  # locale, question, word
 
 
@@ -82,13 +82,23 @@ class WordBook:
                 self._used[key] = answer
         return answer
 
+    def proved(self, locale: str, digest: str) -> bool:
+        """Tell whether a full check proved these exact judgement files when the file was saved."""
+        return self._saved.get((locale, _PROVED, digest)) == "1"
+
+    def record_proof(self, locale: str, digest: str) -> None:
+        """Remember that every rule and look-alike of these files matched its own examples."""
+        if self._recording:
+            with self._lock:
+                self._used[locale, _PROVED, digest] = "1"
+
     def stop_recording(self) -> None:
         """End the load: carers' words are then looked up, never counted or saved."""
         self._recording = False
 
     @property
     def missing(self) -> int:
-        """Count the lookups the load needed that the file did not answer."""
+        """Count the lookups (and proofs) the load needed that the file did not hold."""
         return sum(key not in self._saved for key in self._used)
 
     def is_current(self) -> bool:

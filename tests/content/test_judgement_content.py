@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.config import PROJECT_ROOT
+from bot.packs import judgement
 from bot.packs.loader import ContentError, load_raw_content
 from tests.light import light_copy
 
@@ -120,3 +123,33 @@ def test_packs_check_fails_on_stale_sentence_vectors(tmp_path: Path) -> None:
     assert stale.returncode == 1 and "stale sentence vectors" in stale.stderr
     assert run("embed").returncode == 0
     assert run("check").returncode == 0
+
+
+def test_a_bot_skips_only_the_proofs_that_packs_embed_recorded_for_the_same_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Identical files are not proved again at start-up; an edited locale, or packs check, is."""
+    proved: list[str] = []
+    real_check = judgement._check_rules
+
+    def recording_check(compiled: judgement.LocaleJudgement, *args: Any) -> bool:
+        proved.append(compiled.locale)
+        return real_check(compiled, *args)
+
+    monkeypatch.setattr(judgement, "_check_rules", recording_check)
+    monkeypatch.setattr(judgement, "_CLEAN_COMPILES", {})
+    monkeypatch.setitem(judgement._PROOFS, "always", False)
+    content = _copy(tmp_path)
+    load_raw_content(content)
+    assert proved == []
+    rules = content / "judgement" / "es" / "safeguarding.toml"
+    text = rules.read_text(encoding="utf-8")
+    first_rule = text.index("[[rule]]")
+    example = tomllib.loads(text)["rule"][0]["examples"][0]
+    again = text[first_rule:].replace("examples = [", f"examples = [{example!r}, ", 1)
+    rules.write_text(text[:first_rule] + again, encoding="utf-8")
+    load_raw_content(content)
+    assert proved == ["es"]
+    judgement.always_prove()  # as packs check does: en now, es was proved a moment ago
+    load_raw_content(content)
+    assert proved == ["es", "en"]
