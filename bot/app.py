@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -36,6 +37,7 @@ from bot.storage.db import Database, make_engine
 from bot.storage.migrate import upgrade
 from bot.storage.sender_lock import SenderLock
 
+WARM_JOB = "warm judgement"
 SANDBOX_TOKEN = "123456:sandbox-token-not-used-on-any-network"
 
 BotApplication = Application[Any, BotContext, Any, Any, BotData, Any]
@@ -128,6 +130,15 @@ async def on_startup(app: BotApplication) -> None:
         )
     await trainers_handlers.register_menus(app)
     plan_sweep(app, app.bot_data.sweep_interval)
+    if app.job_queue is not None:
+        app.job_queue.run_once(warm_judgement, when=0, name=WARM_JOB)
+
+
+async def warm_judgement(context: BotContext) -> None:
+    """Compile the rules of the languages carers use now, so no first reflection waits."""
+    services = context.bot_data.services
+    locales = await services.carers.locales_in_use()
+    await asyncio.to_thread(services.content.warm, locales)
 
 
 async def on_shutdown(app: BotApplication) -> None:

@@ -576,7 +576,11 @@ def _eval(args: argparse.Namespace) -> int:
     from bot.services.evaluate import by_locale, evaluate, format_report, read_set
     from bot.services.judge import engine_judge
 
-    files = args.files or sorted(EVAL_DATA.glob("*/*.jsonl"))
+    files = _eval_files(args.files) if args.files else sorted(EVAL_DATA.glob("*/*.jsonl"))
+    missing = [f for f in files if not f.is_file()]
+    if missing or not files:
+        print(f"no labelled set at: {', '.join(map(str, missing or args.files))}", file=sys.stderr)
+        return 2
     held_out = [f for f in files if f.parent.name == "test"]
     if args.misses and held_out:
         print(
@@ -601,6 +605,15 @@ def _eval(args: argparse.Namespace) -> int:
         print("\n".join(failed), file=sys.stderr)
         return 1
     return 0
+
+
+def _eval_files(given: list[Path]) -> list[Path]:
+    """Take files as given and folders as every JSON-lines set inside them."""
+    return [
+        found
+        for path in given
+        for found in (sorted(path.glob("*.jsonl")) if path.is_dir() else [path])
+    ]
 
 
 def _db_upgrade(_args: argparse.Namespace) -> int:

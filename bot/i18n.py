@@ -6,6 +6,7 @@ import gettext
 import re
 import unicodedata
 from datetime import date, datetime, time
+from functools import cached_property
 from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -73,7 +74,11 @@ class Translator:
         self.locale = locale
         self._babel = Locale.parse(locale)
         self._translations = translations
-        self.rtl = self._babel.text_direction == "rtl"
+
+    @cached_property
+    def rtl(self) -> bool:
+        """Tell whether the locale reads right to left (asked of its CLDR data on first use)."""
+        return bool(self._babel.text_direction == "rtl")
 
     def gettext(self, message: str) -> str:
         """Translate a message (isolating inserted values in right-to-left locales)."""

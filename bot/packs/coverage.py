@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bot.domain.model import AgeBand, Dimension, Role
+from bot.packs import toml
 from bot.packs.catalogs import catalog_issues, catalog_paths, read_template
 from bot.packs.translations import (
     BENEFIT_SUFFIX,
@@ -142,8 +142,8 @@ def _toml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError:
+        return toml.loads(path.read_text(encoding="utf-8"))
+    except toml.TomlError:
         return {}
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -117,23 +118,33 @@ def always_prove() -> None:
     _PROOFS["always"] = True
 
 
+def proving_everything() -> bool:
+    """Tell whether this process checks content fully (packs check, packs embed)."""
+    return _PROOFS["always"]
+
+
 # Compiling a locale takes seconds (dictionaries, every rule proved on its examples); a process
 # that loads the same content twice (a reload, the test suite's copies) reuses a clean result.
 # A clean compile remembers whether its rules were proved on their examples in this process.
 _CLEAN_COMPILES: dict[tuple[str, str, str, str], tuple[LocaleJudgement, bool]] = {}
 
 
-def compile_locale(
-    locale: str, raw: RawJudgement, report: Report, words: WordBook
-) -> LocaleJudgement | None:
-    """Compile one locale, or reuse this process's clean compile of the very same data."""
+def judgement_digest(locale: str, raw: RawJudgement) -> tuple[tuple[str, str, str, str], str]:
+    """Key a locale's three judgement files by their content: the cache key and its digest."""
     key = (
         locale,
         raw.language.model_dump_json(),
         raw.rules.model_dump_json(),
         raw.exemplars.model_dump_json(),
     )
-    digest = hashlib.sha256("\0".join(key).encode()).hexdigest()[:32]
+    return key, hashlib.sha256("\0".join(key).encode()).hexdigest()[:32]
+
+
+def compile_locale(
+    locale: str, raw: RawJudgement, report: Report, words: WordBook
+) -> LocaleJudgement | None:
+    """Compile one locale, or reuse this process's clean compile of the very same data."""
+    key, digest = judgement_digest(locale, raw)
     prove = _PROOFS["always"] or not words.proved(locale, digest)
     known, proved = _CLEAN_COMPILES.get(key, (None, False))
     if known is not None and (proved or not prove):
@@ -143,6 +154,78 @@ def compile_locale(
         words.record_proof(locale, digest)
         _CLEAN_COMPILES[key] = (compiled, prove)
     return compiled
+
+
+class LocaleJudgements(Mapping[str, LocaleJudgement]):
+    """Every enabled locale's judgement, compiled when a carer of that locale first needs it.
+
+    A bot serving one or two languages should not spend seconds and megabytes on ten. Files
+    that a full check proved (their digest is in words.tsv) compile on first use; any other
+    files compile at load, so that their problems stop the bot before it starts.
+    """
+
+    def __init__(self, words: WordBook) -> None:
+        """Start empty; the loader adds each locale's files with ``add``."""
+        self._words = words
+        self._raw: dict[str, RawJudgement] = {}
+        self._compiled: dict[str, LocaleJudgement] = {}
+        self._lock = threading.Lock()
+
+    def add(self, locale: str, raw: RawJudgement, report: Report) -> None:
+        """Take a locale's files: compile them now unless a full check proved them already."""
+        _key, digest = judgement_digest(locale, raw)
+        if _PROOFS["always"] or not self._words.proved(locale, digest):
+            compiled = compile_locale(locale, raw, report, self._words)
+            if compiled is None:
+                return
+            self._compiled[locale] = compiled
+        elif not _check_levels(raw, report):
+            return
+        self._raw[locale] = raw
+
+    def exemplars(self, locale: str) -> ExemplarsFile:
+        """Return a locale's exemplars without compiling its rules (the semantic net's data)."""
+        return self._raw[locale].exemplars
+
+    def semantic(self, locale: str) -> SemanticTable:
+        """Return a locale's semantic settings without compiling its rules."""
+        return self._raw[locale].language.semantic
+
+    @property
+    def compiled(self) -> tuple[str, ...]:
+        """Name the locales compiled so far (for benchmarks and tests)."""
+        return tuple(self._compiled)
+
+    def __getitem__(self, locale: str) -> LocaleJudgement:
+        """Return the locale's compiled judgement, compiling it on this first read."""
+        compiled = self._compiled.get(locale)
+        if compiled is not None:
+            return compiled
+        raw = self._raw[locale]
+        with self._lock:
+            if locale not in self._compiled:
+                self._compiled[locale] = self._compile_proved(locale, raw)
+            return self._compiled[locale]
+
+    def _compile_proved(self, locale: str, raw: RawJudgement) -> LocaleJudgement:
+        problems: list[str] = []
+        compiled = compile_locale(
+            locale,
+            raw,
+            lambda path, line, text: problems.append(f"{path}:{line}: {text}"),
+            self._words,
+        )
+        if compiled is None:
+            raise RuntimeError(f"judgement files proved by packs check fail now: {problems}")
+        return compiled
+
+    def __iter__(self) -> Iterator[str]:
+        """Name every locale with judgement files, compiled or not."""
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        """Count every locale with judgement files, compiled or not."""
+        return len(self._raw)
 
 
 def _compile(

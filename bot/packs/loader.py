@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -12,7 +11,8 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot.domain.model import AgeBand, Dimension, Role
-from bot.packs.judgement import LocaleJudgement, RawJudgement, SourceFile, compile_locale
+from bot.packs import toml
+from bot.packs.judgement import LocaleJudgements, RawJudgement, SourceFile
 from bot.packs.lines import LineIndex
 from bot.packs.schema import (
     AgencyLocalesFile,
@@ -83,7 +83,7 @@ class RawContent:
 
     packs: dict[Dimension, PackFile]
     safeguarding: SafeguardingFile
-    judgement: dict[str, LocaleJudgement]
+    judgement: LocaleJudgements
     locales: tuple[str, ...]
     root: Path
     source_locale: str = "en"
@@ -116,9 +116,9 @@ class _Collector:
         text = path.read_text(encoding="utf-8")
         index = LineIndex(text)
         try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            self.add(path, _toml_error_line(exc), f"invalid TOML: {exc}")
+            data = toml.loads(text)
+        except toml.TomlError as exc:
+            self.add(path, toml.error_line(exc), f"invalid TOML: {exc}")
             return None, index
         try:
             return model.model_validate(data), index
@@ -148,11 +148,6 @@ class _Layers:
     retired: list[Retired]
 
 
-def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int:
-    match = re.search(r"line (\d+)", str(exc))
-    return int(match[1]) if match else 1
-
-
 def load_raw_content(root: Path, agency: Path | None = None) -> RawContent:
     """Read, layer and cross-check the content, raising ContentError listing every issue.
 
@@ -174,17 +169,16 @@ def load_raw_content(root: Path, agency: Path | None = None) -> RawContent:
         packs[dimension] = _translated(layers, _layer_pack(layers, pack, dimension), dimension)
         _check_coverage(collector, path, packs[dimension])
     safeguarding = _layered_contacts(collector, root, agency, locales)
-    judgement = {}
     words = (
         WordBook(agency / WordBook.FILE, base=root / WordBook.FILE)
         if agency is not None
         else WordBook(root / WordBook.FILE)
     )
+    judgement = LocaleJudgements(words)
     for locale in locales:
         raw = _read_judgement(collector, root, locale, agency, retired)
-        compiled = compile_locale(locale, raw, collector.add, words) if raw is not None else None
-        if compiled is not None:
-            judgement[locale] = compiled
+        if raw is not None:
+            judgement.add(locale, raw, collector.add)
     if collector.issues or safeguarding is None:
         raise ContentError(collector.issues)
     return RawContent(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
@@ -11,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from bot.domain.model import Dimension
 from bot.domain.programme import MAX_PLAN_WEEKS, PlanWeek
+from bot.packs import toml
 from bot.packs.loader import PackIssue
 
 PLANS_FILE = "plans.toml"
@@ -43,8 +43,8 @@ def load_plans(content_dir: Path) -> tuple[tuple[ShippedPlan, ...], list[PackIss
     """Read the shipped plans; a broken file is reported like any other content problem."""
     path = content_dir / PLANS_FILE
     try:
-        parsed = _PlansFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-    except (OSError, tomllib.TOMLDecodeError) as error:
+        parsed = _PlansFile.model_validate(toml.loads(path.read_text(encoding="utf-8")))
+    except (OSError, toml.TomlError) as error:
         return (), [PackIssue(path, 1, f"cannot read programme plans: {error}")]
     except ValidationError as error:
         return (), [PackIssue(path, 1, f"invalid programme plans: {_first(error)}")]

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
 from bot.domain.model import Dimension, Tone
 from bot.domain.ranking import SuggestionFacts
 from bot.domain.rotation import Audience
-from bot.packs.judgement import RISK_LABELS, SAFE_LABEL, LocaleJudgement
+from bot.packs.judgement import (
+    RISK_LABELS,
+    SAFE_LABEL,
+    LocaleJudgements,
+    proving_everything,
+)
 from bot.packs.loader import RawContent, load_raw_content
 from bot.packs.schema import Contacts, PromptItem, SuggestionItem
 from bot.packs.semantic import (
@@ -23,6 +30,39 @@ from bot.packs.semantic import (
     default_model,
 )
 from bot.packs.wordbook import WordBook
+
+_Built = TypeVar("_Built")
+
+
+class PerLocale(Mapping[str, _Built]):
+    """Build a locale's index the first time it is asked for, once, from any thread."""
+
+    def __init__(self, locales: Iterable[str], build: Callable[[str], _Built]) -> None:
+        """Know the locales; build each one's index only when it is first read."""
+        self._locales = tuple(locales)
+        self._build = build
+        self._built: dict[str, _Built] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, locale: str) -> _Built:
+        """Return the locale's index, building it on this first read."""
+        if locale not in self._locales:
+            raise KeyError(locale)
+        built = self._built.get(locale)
+        if built is None:
+            with self._lock:
+                if locale not in self._built:
+                    self._built[locale] = self._build(locale)
+                built = self._built[locale]
+        return built
+
+    def __iter__(self) -> Iterator[str]:
+        """Name every locale, built or not."""
+        return iter(self._locales)
+
+    def __len__(self) -> int:
+        """Count every locale, built or not."""
+        return len(self._locales)
 
 
 @dataclass(frozen=True)
@@ -93,10 +133,10 @@ class ContentRegistry:
         }
         self._prompt_by_id = {p.id: p for group in self.prompts.values() for p in group}
         self._suggestion_by_id = {s.id: s for group in self.suggestions.values() for s in group}
-        self.judgement: dict[str, LocaleJudgement] = dict(raw.judgement)
-        self._facts = {loc: self._build_facts(loc) for loc in self.locales}
+        self.judgement: LocaleJudgements = raw.judgement
+        self._exemplars = raw.judgement.exemplars
+        self._facts = PerLocale(self.locales, self._build_facts)
         self.words = raw.words or WordBook(raw.root / WordBook.FILE)
-        self.words.stop_recording()
         self._contacts = dict(raw.safeguarding.contacts)
         self.source_locale = raw.source_locale
         self.retired = raw.retired
@@ -106,7 +146,17 @@ class ContentRegistry:
             if raw.agency is not None
             else EmbeddingCache(shipped_vectors, self.model)
         )
-        self.semantic = {loc: self._build_indexes(loc) for loc in self.locales}
+        self.semantic = PerLocale(self.locales, self._build_indexes)
+        if proving_everything():
+            self.warm(self.locales)
+        self.words.stop_recording()
+
+    def warm(self, locales: Iterable[str]) -> None:
+        """Compile these locales' rules, keywords and classifiers now rather than on first use."""
+        for locale in locales:
+            if locale in self.judgement:
+                self._facts[locale]
+                self.semantic[locale]
 
     @classmethod
     def load(
@@ -141,7 +191,7 @@ class ContentRegistry:
         """Every content text the net compares with, in a stable order (what the cache holds)."""
         texts: list[str] = []
         for locale in self.locales:
-            exemplars = self.judgement[locale].exemplars
+            exemplars = self._exemplars(locale)
             for groups in (exemplars.risk, exemplars.dimension, exemplars.tone):
                 for items in groups.values():
                     texts.extend(items)
@@ -151,10 +201,10 @@ class ContentRegistry:
         return list(dict.fromkeys(texts))
 
     def _build_indexes(self, locale: str) -> SemanticIndexes:
-        judgement = self.judgement[locale]
-        sets = [judgement.exemplars] + [
-            self.judgement[other].exemplars
-            for other in judgement.semantic.borrow
+        own_exemplars = self._exemplars(locale)
+        sets = [own_exemplars] + [
+            self._exemplars(other)
+            for other in self.judgement.semantic(locale).borrow
             if other in self.judgement and other != locale
         ]
         vectors = self.embeddings.vectors
@@ -173,7 +223,7 @@ class ContentRegistry:
         }
         # Risk learns from the locale's own exemplars only: borrowed ones lowered recall.
         # Everyday sentences of every kind teach the risk net what is not a concern.
-        exemplars = judgement.exemplars
+        exemplars = own_exemplars
         risk_groups = {label: vectors(exemplars.risk[label]) for label in RISK_LABELS}
         # Only this locale's own everyday sentences: borrowed ones would teach the net that
         # another language is safer than this one.

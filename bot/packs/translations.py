@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po, write_po
 
 from bot.domain.model import Dimension
+from bot.packs import toml
 from bot.packs.schema import MAX_TEXT_LENGTH
 
 KEYWORDS_SUFFIX = "|keywords"
@@ -69,7 +69,7 @@ def read_translations(path: Path) -> dict[str, Translation]:
     """Read a translation file into PO-context keys (no validation: the loader does that)."""
     if not path.is_file():
         return {}
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = toml.loads(path.read_text(encoding="utf-8"))
     found: dict[str, Translation] = {}
     dimension = path.parent.name
     for part, suffix in (("name", NAME_SUFFIX), ("benefit", BENEFIT_SUFFIX)):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from bot.i18n import Catalogs
+from bot.packs import toml
 from bot.packs.catalogs import check_catalogs
 from bot.packs.loader import ContentError, PackIssue
 from bot.packs.plans import load_plans
@@ -34,8 +34,8 @@ def load_validated(
 def layout_locales(content_dir: Path) -> tuple[str, ...]:
     """Read the enabled locales from ``locales.toml`` when the packs fail to load."""
     try:
-        enabled = tomllib.loads((content_dir / "locales.toml").read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
+        enabled = toml.loads((content_dir / "locales.toml").read_text(encoding="utf-8"))
+    except (OSError, toml.TomlError):
         return ()
     locales = enabled.get("enabled", [])
     return tuple(str(locale) for locale in locales) if isinstance(locales, list) else ()

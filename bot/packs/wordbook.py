@@ -28,7 +28,11 @@ def _dictionary_version() -> str:
 
 
 class WordBook:
-    """Answer lemma and known-word lookups from the saved file, else from the dictionaries."""
+    """Answer lemma and known-word lookups from the saved file, else from the dictionaries.
+
+    A locale's lines are parsed the first time that locale is compiled, so a bot whose
+    carers use two languages never holds the other eight languages' answers.
+    """
 
     FILE = Path("judgement") / "words.tsv"
 
@@ -36,24 +40,25 @@ class WordBook:
         """Read the file, over a ``base`` file (an agency's over the shipped one)."""
         self.path = path
         self.layered = base is not None
-        self._saved: dict[Key, str] = {}
-        if base is not None:
-            self._read(base)
-        self._base = set(self._saved)
-        self._read(path)
+        self._base_file = _SavedFile(base) if base is not None else None
+        self._own_file = _SavedFile(path)
+        self._files = [f for f in (self._base_file, self._own_file) if f is not None]
+        self._saved: dict[str, dict[str, str]] = {}
         self._used: dict[Key, str] = {}
         self._recording = True
         self._lock = threading.Lock()
 
-    def _read(self, path: Path) -> None:
-        if not path.is_file():
-            return
-        lines = path.read_text(encoding="utf-8").splitlines()
-        if not lines or lines[0] != _HEADER.format(version=_dictionary_version()):
-            return  # another dictionary's answers: look every word up again
-        for line in lines[1:]:
-            locale, question, word, answer = line.split("\t")
-            self._saved[locale, question, word] = answer
+    def _saved_answer(self, key: Key) -> str | None:
+        locale, question, word = key
+        answers = self._saved.get(locale)
+        if answers is None:
+            with self._lock:
+                answers = self._saved.get(locale)
+                if answers is None:
+                    answers = self._saved[locale] = {}
+                    for saved in self._files:
+                        answers.update(saved.answers(locale))
+        return answers.get(f"{question}\t{word}")
 
     def lemmatiser(self, locale: str) -> Lemmatiser:
         """Return the locale's lemmatiser, answering saved words without the dictionary."""
@@ -74,7 +79,7 @@ class WordBook:
         return known
 
     def _answer(self, key: Key, look_up: Callable[[], str]) -> str:
-        answer = self._saved.get(key)
+        answer = self._saved_answer(key)
         if answer is None:
             answer = look_up()
         if self._recording:
@@ -84,7 +89,7 @@ class WordBook:
 
     def proved(self, locale: str, digest: str) -> bool:
         """Tell whether a full check proved these exact judgement files when the file was saved."""
-        return self._saved.get((locale, _PROVED, digest)) == "1"
+        return any(saved.proved(locale, digest) for saved in self._files)
 
     def record_proof(self, locale: str, digest: str) -> None:
         """Remember that every rule and look-alike of these files matched its own examples."""
@@ -99,7 +104,7 @@ class WordBook:
     @property
     def missing(self) -> int:
         """Count the lookups (and proofs) the load needed that the file did not hold."""
-        return sum(key not in self._saved for key in self._used)
+        return sum(self._saved_answer(key) is None for key in self._used)
 
     def is_current(self) -> bool:
         """Tell whether the load found every word it needed in the file."""
@@ -109,7 +114,13 @@ class WordBook:
         """Write exactly the answers this load used (layered: those the base file lacks)."""
         if not self._used:
             raise RuntimeError("no word was looked up: save from a fresh load of the content")
-        rows = sorted(item for item in self._used.items() if item[0] not in self._base)
+        base = self._base_file
+        held = {loc: base.answers(loc) for loc, _, _ in self._used} if base is not None else {}
+        rows = sorted(
+            ((loc, question, word), answer)
+            for (loc, question, word), answer in self._used.items()
+            if f"{question}\t{word}" not in held.get(loc, {})
+        )
         body = "".join(
             f"{locale}\t{question}\t{word}\t{answer}\n"
             for (locale, question, word), answer in rows
@@ -119,3 +130,37 @@ class WordBook:
             _HEADER.format(version=_dictionary_version()) + "\n" + body, encoding="utf-8"
         )
         return len(rows)
+
+
+class _SavedFile:
+    """One words.tsv, kept as text; a locale's lines are parsed when first asked for."""
+
+    def __init__(self, path: Path) -> None:
+        """Read the file, or hold nothing when it is missing or from another simplemma."""
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        header, _, body = text.partition("\n")
+        # Another dictionary's answers: look every word up again.
+        current = header == _HEADER.format(version=_dictionary_version())
+        self._body = f"\n{body.rstrip()}\n" if current else ""
+
+    def _block(self, locale: str) -> str:
+        """Return the locale's lines (the file is sorted, so they are one run of text)."""
+        start = self._body.find(f"\n{locale}\t")
+        if start < 0:
+            return ""
+        last = self._body.rfind(f"\n{locale}\t")
+        end = self._body.find("\n", last + 1)
+        return self._body[start + 1 : end if end >= 0 else len(self._body)]
+
+    def answers(self, locale: str) -> dict[str, str]:
+        """Parse the locale's answers, keyed by question and word."""
+        skip = len(locale) + 1
+        answers = {}
+        for line in self._block(locale).splitlines():
+            key, _, answer = line[skip:].rpartition("\t")
+            answers[key] = answer
+        return answers
+
+    def proved(self, locale: str, digest: str) -> bool:
+        """Tell whether this file records a full proof of these judgement files."""
+        return f"\n{locale}\t{_PROVED}\t{digest}\t1\n" in self._body

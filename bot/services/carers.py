@@ -99,6 +99,10 @@ class CarerService:
 
         return await self._db.run(work)
 
+    async def locales_in_use(self) -> list[str]:
+        """Return the languages carers use, most useful to prepare before they write."""
+        return await self._db.run(lambda session: repo.carer_locales(session=session))
+
     async def require(self, telegram_user_id: int) -> CarerView:
         """Return the carer, or raise NotOnboardedError if they never sent /start."""
         view = await self.find(telegram_user_id)

@@ -54,6 +54,11 @@ def get_carer_by_telegram_id(*, session: Session, telegram_user_id: int) -> Care
     return session.exec(select(Carer).where(Carer.telegram_user_id == telegram_user_id)).first()
 
 
+def carer_locales(*, session: Session) -> list[str]:
+    """Return every language some carer uses (what start-up compiles ahead of need)."""
+    return list(session.exec(select(Carer.locale).distinct()).all())
+
+
 def get_carer(*, session: Session, carer_id: int) -> Carer | None:
     """Return a carer by id."""
     return session.get(Carer, carer_id)

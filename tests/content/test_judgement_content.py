@@ -13,6 +13,8 @@ import pytest
 from bot.config import PROJECT_ROOT
 from bot.packs import judgement
 from bot.packs.loader import ContentError, load_raw_content
+from bot.packs.registry import ContentRegistry
+from bot.services.assess import SuggestionEngine
 from tests.light import light_copy
 
 CONTENT = PROJECT_ROOT / "content"
@@ -153,3 +155,33 @@ def test_a_bot_skips_only_the_proofs_that_packs_embed_recorded_for_the_same_file
     judgement.always_prove()  # as packs check does: en now, es was proved a moment ago
     load_raw_content(content)
     assert proved == ["es", "en"]
+
+
+def test_a_bot_compiles_a_proved_locale_when_a_carer_of_it_first_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Start-up compiles no proved locale; the first text in Spanish compiles Spanish only."""
+    monkeypatch.setattr(judgement, "_CLEAN_COMPILES", {})
+    monkeypatch.setitem(judgement._PROOFS, "always", False)
+    content = _copy(tmp_path)
+    registry = ContentRegistry(load_raw_content(content))
+    assert registry.judgement.compiled == ()
+    found = SuggestionEngine(registry).risk(
+        "me dijo que su tío la toca por las noches", locale="es"
+    )
+    assert found is not None and found.level.value == "disclosure"
+    assert registry.judgement.compiled == ("es",)
+    registry.warm(["en"])
+    assert sorted(registry.judgement.compiled) == ["en", "es"]
+
+
+def test_an_edited_locale_is_compiled_and_its_problems_reported_before_the_bot_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files no check has proved compile at load, so a broken rule stops start-up at once."""
+    monkeypatch.setattr(judgement, "_CLEAN_COMPILES", {})
+    monkeypatch.setitem(judgement._PROOFS, "always", False)
+    content = _copy(tmp_path)
+    _edit(content / "judgement" / "es" / "safeguarding.toml", "match = [", 'match = ["@nadie", ')
+    messages = _messages(content)
+    assert any("unknown class @nadie" in message for message in messages)

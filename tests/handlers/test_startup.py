@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import ClassVar
 
-from bot.app import build_application
+from bot.app import WARM_JOB, build_application
 from bot.config import Settings
+from bot.ports import ManualClock
 from bot.sandbox.api import BOT_USER
 from tests.harness import Chat, running_chat
 from tests.http_bot_api import JsonBotApi, serving
+from tests.light import light_copy
 
 
 async def test_commands_are_registered_per_language(chat: Chat) -> None:
@@ -78,3 +81,20 @@ async def test_bot_talks_to_a_self_hosted_bot_api_at_another_root_url(sqlite_url
         await app.bot.shutdown()
         app.bot_data.services.db.dispose()
     assert _FakeBotApiServer.paths == ["/bot42:local/getMe"]
+
+
+async def test_start_up_compiles_the_languages_carers_use_and_no_other(
+    tmp_path: Path, sqlite_url: str, clock: ManualClock
+) -> None:
+    """No language compiles while the bot starts; then a job compiles those carers use."""
+    content = light_copy(tmp_path)
+    settings = Settings(database_url=sqlite_url, content_dir=content, _env_file=None)
+    async with running_chat(settings, clock) as chat:
+        await chat.onboard()
+    async with running_chat(settings, clock) as chat:
+        registry = chat.app.bot_data.services.content
+        assert registry.judgement.compiled == ()
+        assert chat.app.job_queue is not None
+        (warm,) = chat.app.job_queue.get_jobs_by_name(WARM_JOB)
+        await warm.run(chat.app)
+        assert registry.judgement.compiled == ("en",)
