@@ -6,8 +6,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
+import pytest
+
 from bot.app import WARM_JOB, build_application
 from bot.config import Settings
+from bot.packs import judgement
 from bot.ports import ManualClock
 from bot.sandbox.api import BOT_USER
 from tests.harness import Chat, running_chat
@@ -84,9 +87,10 @@ async def test_bot_talks_to_a_self_hosted_bot_api_at_another_root_url(sqlite_url
 
 
 async def test_start_up_compiles_the_languages_carers_use_and_no_other(
-    tmp_path: Path, sqlite_url: str, clock: ManualClock
+    tmp_path: Path, sqlite_url: str, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No language compiles while the bot starts; then a job compiles those carers use."""
+    monkeypatch.setitem(judgement._PROOFS, "always", False)  # as in `run`, not `packs check`
     content = light_copy(tmp_path)
     settings = Settings(database_url=sqlite_url, content_dir=content, _env_file=None)
     async with running_chat(settings, clock) as chat:

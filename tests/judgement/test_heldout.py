@@ -50,12 +50,16 @@ def test_each_shipped_locale_has_both_parts_and_a_third_held_out() -> None:
 
 # Held-out figures when this gate was last raised. It only ever moves up, towards GOALS
 # (bot/services/evaluate.py); a text's worth of slack absorbs float noise between CPUs.
+# Stop 15 grew the en and es held-out parts by 45 unread lines each, written by someone who
+# never saw the rules; their gates were measured again on the grown parts. On them the previous
+# engine scored lower still on tone fit (en 73.5 %, es 77.0 %), and es full-signpost alarms on
+# ordinary text rose to 3.7 % for it and 4.6 % for this one (inside the 5 % goal).
 FLOORS = {
-    "en": {"recall": 0.806, "right_level": 0.746, "dimension": 0.797, "tone_fit": 0.753},
-    "es": {"recall": 0.794, "right_level": 0.721, "dimension": 0.741, "tone_fit": 0.792},
+    "en": {"recall": 0.817, "right_level": 0.756, "dimension": 0.792, "tone_fit": 0.729},
+    "es": {"recall": 0.807, "right_level": 0.747, "dimension": 0.751, "tone_fit": 0.768},
     # First held-out measurement of each locale added by the languages issue.
     "fr": {"recall": 0.933, "right_level": 0.933, "dimension": 0.757, "tone_fit": 0.708},
-    "it": {"recall": 0.7, "right_level": 0.667, "dimension": 0.829, "tone_fit": 0.796},
+    "it": {"recall": 0.767, "right_level": 0.733, "dimension": 0.829, "tone_fit": 0.796},
     "sv": {"recall": 0.8, "right_level": 0.767, "dimension": 0.814, "tone_fit": 0.837},
     "nb": {"recall": 0.833, "right_level": 0.733, "dimension": 0.729, "tone_fit": 0.867},
     "uk": {"recall": 0.8, "right_level": 0.7, "dimension": 0.771, "tone_fit": 0.818},
@@ -68,14 +72,14 @@ FLOORS = {
 # text, still inside the 5 % goal; that trade was accepted as a whole, without reading misses.
 CEILINGS = {
     "en": {
-        "signpost_ordinary": 0.032,
-        "note_ordinary": 0.075,
+        "signpost_ordinary": 0.019,
+        "note_ordinary": 0.056,
         "signpost_lookalike": 0.145,
         "top_share": 0.057,
     },
     "es": {
-        "signpost_ordinary": 0.022,
-        "note_ordinary": 0.086,
+        "signpost_ordinary": 0.046,
+        "note_ordinary": 0.083,
         "signpost_lookalike": 0.074,
         "top_share": 0.042,
     },
