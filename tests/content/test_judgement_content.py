@@ -157,13 +157,18 @@ def test_a_bot_skips_only_the_proofs_that_packs_embed_recorded_for_the_same_file
     assert proved == ["es", "en"]
 
 
+def _as_a_running_bot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A content copy loaded as `run` loads it: no earlier compile, no forced proofs."""
+    monkeypatch.setattr(judgement, "_CLEAN_COMPILES", {})
+    monkeypatch.setitem(judgement._PROOFS, "always", False)
+    return _copy(tmp_path)
+
+
 def test_a_bot_compiles_a_proved_locale_when_a_carer_of_it_first_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Start-up compiles no proved locale; the first text in Spanish compiles Spanish only."""
-    monkeypatch.setattr(judgement, "_CLEAN_COMPILES", {})
-    monkeypatch.setitem(judgement._PROOFS, "always", False)
-    content = _copy(tmp_path)
+    content = _as_a_running_bot(tmp_path, monkeypatch)
     registry = ContentRegistry(load_raw_content(content))
     assert registry.judgement.compiled == ()
     found = SuggestionEngine(registry).risk(
@@ -179,9 +184,7 @@ def test_an_edited_locale_is_compiled_and_its_problems_reported_before_the_bot_s
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Files no check has proved compile at load, so a broken rule stops start-up at once."""
-    monkeypatch.setattr(judgement, "_CLEAN_COMPILES", {})
-    monkeypatch.setitem(judgement._PROOFS, "always", False)
-    content = _copy(tmp_path)
+    content = _as_a_running_bot(tmp_path, monkeypatch)
     _edit(content / "judgement" / "es" / "safeguarding.toml", "match = [", 'match = ["@nadie", ')
     messages = _messages(content)
     assert any("unknown class @nadie" in message for message in messages)
