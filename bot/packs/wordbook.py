@@ -115,7 +115,8 @@ class WordBook:
         if not self._used:
             raise RuntimeError("no word was looked up: save from a fresh load of the content")
         base = self._base_file
-        held = {loc: base.answers(loc) for loc, _, _ in self._used} if base is not None else {}
+        locales = {loc for loc, _, _ in self._used}
+        held = {loc: base.answers(loc) for loc in locales} if base is not None else {}
         rows = sorted(
             ((loc, question, word), answer)
             for (loc, question, word), answer in self._used.items()
