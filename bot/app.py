@@ -34,7 +34,7 @@ from bot.services.reflections import ReflectionService
 from bot.services.status import StatusService
 from bot.services.trainers import TrainerService
 from bot.storage.db import Database, make_engine
-from bot.storage.migrate import upgrade
+from bot.storage.migrate import ensure_current
 from bot.storage.sender_lock import SenderLock
 
 WARM_JOB = "warm judgement"
@@ -53,7 +53,7 @@ def build_application(
         settings.content_dir, settings.locales_dir, settings.agency_dir
     )
     db = Database(make_engine(settings.database_url))
-    upgrade(db.engine)
+    ensure_current(db.engine)
     token = settings.bot_token.get_secret_value() if settings.bot_token else SANDBOX_TOKEN
     builder = (
         ApplicationBuilder()

@@ -14,12 +14,15 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_skeleton, format_time, get_timezone_location
 from babel.lists import format_list
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_percent
 
 DEFAULT_LOCALE = "en"
 DOMAIN = "messages"
+# Catalogs already parsed by the start-up check, by path, handed on so each is read once.
+ParsedCatalogs = dict[Path, Catalog]
 # Unicode bidi controls: first-strong isolate, pop isolate, right-to-left mark.
 FSI, PDI, RLM = "\u2068", "\u2069", "\u200f"
 # IANA renames whose translated city names CLDR keeps under the former id.
@@ -142,20 +145,26 @@ class Catalogs:
 
     @classmethod
     def load(
-        cls, root: Path, only: tuple[str, ...] | None = None, overlay: Path | None = None
+        cls,
+        root: Path,
+        only: tuple[str, ...] | None = None,
+        overlay: Path | None = None,
+        parsed: ParsedCatalogs | None = None,
     ) -> Catalogs:
         """Read ``<root>/<locale>/LC_MESSAGES/messages.po`` (of ``only`` those locales).
 
         An agency's ``overlay`` folder holds partial catalogs whose entries replace the shipped
         wording ("resource parent" for "foster carer") without copying the whole catalog.
+        Catalogs in ``parsed`` (read by the check a moment before) are taken from there, once.
         """
+        parsed = parsed if parsed is not None else {}
         translators = {}
         for po_path in sorted(root.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
             locale = po_path.parent.parent.name
             if only is not None and locale not in only:
                 continue
             agency = overlay / locale / "LC_MESSAGES" / f"{DOMAIN}.po" if overlay else None
-            translators[locale] = Translator(locale, _compile(po_path, locale, agency))
+            translators[locale] = Translator(locale, _compile(po_path, locale, agency, parsed))
         if DEFAULT_LOCALE not in translators:
             translators[DEFAULT_LOCALE] = Translator(DEFAULT_LOCALE, gettext.NullTranslations())
         return cls(translators)
@@ -175,19 +184,29 @@ class Catalogs:
         return negotiate_locale(language_code, self.locales)
 
 
-def _compile(po_path: Path, locale: str, agency: Path | None) -> gettext.GNUTranslations:
-    with po_path.open("rb") as handle:
-        catalog = read_po(handle, locale=locale)
+def _compile(
+    po_path: Path, locale: str, agency: Path | None, parsed: ParsedCatalogs
+) -> gettext.GNUTranslations:
+    """Compile the shipped catalog, with the agency's rewordings over it, into a translator."""
+    catalog = _parsed(po_path, locale, parsed)
     if agency is not None and agency.is_file():
-        with agency.open("rb") as handle:
-            for message in read_po(handle, locale=locale):
-                shipped = catalog.get(message.id, context=message.context)
-                if shipped is not None and message.string and not message.fuzzy:
-                    shipped.string = message.string
+        for message in _parsed(agency, locale, parsed):
+            shipped = catalog.get(message.id, context=message.context)
+            if shipped is not None and message.string and not message.fuzzy:
+                shipped.string = message.string
     buffer = BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
+
+
+def _parsed(po_path: Path, locale: str, parsed: ParsedCatalogs) -> Catalog:
+    """Take the check's parse of this file (once: compiling changes it), or read it now."""
+    catalog = parsed.pop(po_path, None)
+    if catalog is None:
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle, locale=locale)
+    return catalog
 
 
 # Telegram's language codes that name a shipped locale by another name (docs/languages.md):

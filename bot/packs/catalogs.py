@@ -14,7 +14,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import PoFileError, read_po
 
-from bot.i18n import DEFAULT_LOCALE, DOMAIN
+from bot.i18n import DEFAULT_LOCALE, DOMAIN, ParsedCatalogs
 from bot.packs.loader import PackIssue
 
 TEMPLATE = f"{DOMAIN}.pot"
@@ -26,9 +26,16 @@ Key = str | tuple[str, ...]
 
 
 def check_catalogs(
-    locales_dir: Path, content_locales: Sequence[str], overlay: Path | None = None
+    locales_dir: Path,
+    content_locales: Sequence[str],
+    overlay: Path | None = None,
+    parsed: ParsedCatalogs | None = None,
 ) -> list[PackIssue]:
-    """List every catalog problem that would crash a reply or show carers the wrong language."""
+    """List every catalog problem that would crash a reply or show carers the wrong language.
+
+    Catalogs that parse are left in ``parsed``, so start-up compiles them without reading the
+    files a second time.
+    """
     issues: list[PackIssue] = []
     template_path = locales_dir / TEMPLATE
     template = _read(template_path, None, issues)
@@ -39,20 +46,23 @@ def check_catalogs(
     for locale, path in found.items():
         # A catalog still being translated is not shipped until its locale is enabled.
         if locale in content_locales:
-            issues += catalog_issues(path, locale, template)
+            issues += catalog_issues(path, locale, template, parsed)
     if overlay is not None:
-        issues += _overlay_issues(overlay, template, content_locales)
+        issues += _overlay_issues(overlay, template, content_locales, parsed)
     return issues
 
 
 def _overlay_issues(
-    overlay: Path, template: Catalog | None, content_locales: Sequence[str]
+    overlay: Path,
+    template: Catalog | None,
+    content_locales: Sequence[str],
+    parsed: ParsedCatalogs | None,
 ) -> list[PackIssue]:
     """An agency's partial catalog may only reword known messages, keeping their placeholders."""
     issues: list[PackIssue] = []
     known = set(_entries(template)) if template is not None else set()
     for locale, path in catalog_paths(overlay).items():
-        catalog = _read(path, locale, issues)
+        catalog = _read(path, locale, issues, parsed)
         if catalog is None:
             continue
         if locale not in content_locales:
@@ -73,10 +83,12 @@ def _shown(key: Key) -> str:
     return repr(key if isinstance(key, str) else key[0])
 
 
-def catalog_issues(path: Path, locale: str, template: Catalog | None) -> list[PackIssue]:
+def catalog_issues(
+    path: Path, locale: str, template: Catalog | None, parsed: ParsedCatalogs | None = None
+) -> list[PackIssue]:
     """Every problem in one locale's catalog (what ``packs coverage`` counts as missing)."""
     issues: list[PackIssue] = []
-    catalog = _read(path, locale, issues)
+    catalog = _read(path, locale, issues, parsed)
     if catalog is not None:
         issues += _catalog_problems(path, catalog, template)
     return issues
@@ -102,7 +114,9 @@ def safeguarding_ids() -> frozenset[Key]:
     return frozenset(_key(message) for _, message, _, _ in found)
 
 
-def _read(path: Path, locale: str | None, issues: list[PackIssue]) -> Catalog | None:
+def _read(
+    path: Path, locale: str | None, issues: list[PackIssue], parsed: ParsedCatalogs | None = None
+) -> Catalog | None:
     """Parse one catalog; a syntax error becomes an issue at its line, never a traceback."""
     if not path.is_file():
         issues.append(PackIssue(path, 1, "file is missing; run make messages"))
@@ -110,7 +124,7 @@ def _read(path: Path, locale: str | None, issues: list[PackIssue]) -> Catalog | 
     data = path.read_bytes()
     try:
         data.decode("utf-8")
-        return read_po(BytesIO(data), locale=locale, abort_invalid=True)
+        catalog = read_po(BytesIO(data), locale=locale, abort_invalid=True)
     except UnicodeDecodeError as exc:
         issues.append(PackIssue(path, data[: exc.start].count(b"\n") + 1, "not valid UTF-8"))
     except PoFileError as exc:
@@ -118,6 +132,10 @@ def _read(path: Path, locale: str | None, issues: list[PackIssue]) -> Catalog | 
         issues.append(PackIssue(path, exc.lineno + 1, f"invalid catalog: {reason}: {exc.line!r}"))
     except (ValueError, UnknownLocaleError) as exc:
         issues.append(PackIssue(path, 1, f"invalid catalog: {exc}"))
+    else:
+        if parsed is not None and locale is not None:
+            parsed[path] = catalog
+        return catalog
     return None
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache, lru_cache
+from types import ModuleType
 
-import simplemma
 import snowballstemmer
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -54,8 +54,7 @@ def lemmatiser_for(locale: str) -> Lemmatiser:
 
     @lru_cache(maxsize=65536)
     def lemmatise(word: str) -> str:
-        _OPENED.add(language)
-        return str(simplemma.lemmatize(word, lang=language, low_memory=_LOW_MEMORY))
+        return str(_simplemma(language).lemmatize(word, lang=language, low_memory=_LOW_MEMORY))
 
     return lemmatise
 
@@ -69,10 +68,17 @@ def known_word_for(locale: str) -> KnownWord:
 
     @lru_cache(maxsize=65536)
     def known(word: str) -> bool:
-        _OPENED.add(language)
-        return bool(simplemma.is_known(word, lang=language, low_memory=_LOW_MEMORY))
+        return bool(_simplemma(language).is_known(word, lang=language, low_memory=_LOW_MEMORY))
 
     return known
+
+
+def _simplemma(language: str) -> ModuleType:
+    """Import simplemma on the first word words.tsv could not answer, and note the language."""
+    import simplemma  # noqa: PLC0415 - start-up answers every word from words.tsv
+
+    _OPENED.add(language)
+    return simplemma
 
 
 def opened_dictionaries() -> frozenset[str]:

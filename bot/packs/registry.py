@@ -7,9 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
-
-import numpy as np
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.domain.model import Dimension, Tone
 from bot.domain.ranking import SuggestionFacts
@@ -22,14 +20,12 @@ from bot.packs.judgement import (
 )
 from bot.packs.loader import RawContent, load_raw_content
 from bot.packs.schema import Contacts, PromptItem, SuggestionItem
-from bot.packs.semantic import (
-    EmbeddingCache,
-    LinearClassifier,
-    SentenceModel,
-    Vectors,
-    default_model,
-)
 from bot.packs.wordbook import WordBook
+
+if TYPE_CHECKING:  # numpy and the vectors load with the first locale, not at start-up
+    from bot.packs.semantic import EmbeddingCache, LinearClassifier, SentenceModel, Vectors
+
+EMBEDDINGS_FILE = Path("judgement") / "embeddings.npz"
 
 _Built = TypeVar("_Built")
 
@@ -109,7 +105,7 @@ class ContentRegistry:
 
     def __init__(self, raw: RawContent, model: SentenceModel | None = None) -> None:
         """Index ``raw``: compile keywords and embed exemplars (from the cache) per locale."""
-        self.model = model or default_model()
+        self._model = model
         self.locales = raw.locales
         self._names = {dim: dict(pack.pack.name) for dim, pack in raw.packs.items()}
         self._benefits = {dim: dict(pack.pack.benefit) for dim, pack in raw.packs.items()}
@@ -140,16 +136,39 @@ class ContentRegistry:
         self._contacts = dict(raw.safeguarding.contacts)
         self.source_locale = raw.source_locale
         self.retired = raw.retired
-        shipped_vectors = raw.root / EmbeddingCache.FILE
-        self.embeddings = (
-            EmbeddingCache(raw.agency / EmbeddingCache.FILE, self.model, base=shipped_vectors)
-            if raw.agency is not None
-            else EmbeddingCache(shipped_vectors, self.model)
-        )
+        self._vector_files = (raw.root, raw.agency)
+        self._embeddings: EmbeddingCache | None = None
+        self._embeddings_lock = threading.Lock()
         self.semantic = PerLocale(self.locales, self._build_indexes)
         if proving_everything():
             self.warm(self.locales)
         self.words.stop_recording()
+
+    @property
+    def model(self) -> SentenceModel:
+        """The sentence model (its weights load on the first sentence, not here)."""
+        if self._model is None:
+            from bot.packs.semantic import default_model  # noqa: PLC0415 - imports numpy
+
+            self._model = default_model()
+        return self._model
+
+    @property
+    def embeddings(self) -> EmbeddingCache:
+        """Saved vectors and classifiers, read when the first locale's net is built."""
+        with self._embeddings_lock:
+            if self._embeddings is None:
+                self._embeddings = self._read_embeddings()
+            return self._embeddings
+
+    def _read_embeddings(self) -> EmbeddingCache:
+        from bot.packs.semantic import EmbeddingCache  # noqa: PLC0415 - imports numpy
+
+        root, agency = self._vector_files
+        shipped = root / EMBEDDINGS_FILE
+        if agency is None:
+            return EmbeddingCache(shipped, self.model)
+        return EmbeddingCache(agency / EMBEDDINGS_FILE, self.model, base=shipped)
 
     def warm(self, locales: Iterable[str]) -> None:
         """Compile these locales' rules, keywords and classifiers now rather than on first use."""
@@ -201,6 +220,8 @@ class ContentRegistry:
         return list(dict.fromkeys(texts))
 
     def _build_indexes(self, locale: str) -> SemanticIndexes:
+        import numpy as np  # noqa: PLC0415 - loaded with the first locale's net
+
         own_exemplars = self._exemplars(locale)
         sets = [own_exemplars] + [
             self._exemplars(other)

@@ -72,8 +72,6 @@ class EmbeddingCache:
     a missing or stale entry is recomputed at load (slower start, same result).
     """
 
-    FILE = Path("judgement") / "embeddings.npz"
-
     def __init__(self, path: Path, model: SentenceModel, base: Path | None = None) -> None:
         """Read the cache file if there is one, over a ``base`` file (an agency's over shipped)."""
         self.path = path

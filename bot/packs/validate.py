@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.i18n import Catalogs
+from bot.i18n import Catalogs, ParsedCatalogs
 from bot.packs import toml
 from bot.packs.catalogs import check_catalogs
 from bot.packs.loader import ContentError, PackIssue
@@ -23,11 +23,12 @@ def load_validated(
     content_dir: Path, locales_dir: Path, agency: Path | None = None
 ) -> tuple[ContentRegistry, Catalogs]:
     """Load content and catalogs (with an agency's layers), refusing both on any problem."""
-    content, issues = _validate(content_dir, locales_dir, agency)
+    parsed: ParsedCatalogs = {}
+    content, issues = _validate(content_dir, locales_dir, agency, parsed)
     if content is None or issues:
         raise ContentError(issues)
     overlay = agency / "locales" if agency is not None else None
-    catalogs = Catalogs.load(locales_dir, only=content.locales, overlay=overlay)
+    catalogs = Catalogs.load(locales_dir, only=content.locales, overlay=overlay, parsed=parsed)
     return content, catalogs.restricted_to(content.locales)
 
 
@@ -42,7 +43,7 @@ def layout_locales(content_dir: Path) -> tuple[str, ...]:
 
 
 def _validate(
-    content_dir: Path, locales_dir: Path, agency: Path | None
+    content_dir: Path, locales_dir: Path, agency: Path | None, parsed: ParsedCatalogs | None = None
 ) -> tuple[ContentRegistry | None, list[PackIssue]]:
     """Check catalogs even when content fails, so catalog issues show up in the same run."""
     overlay = agency / "locales" if agency is not None else None
@@ -54,4 +55,5 @@ def _validate(
         plan_issues = load_plans(content_dir)[1]
         return None, [*error.issues, *plan_issues, *check_catalogs(locales_dir, locales, overlay)]
     _plans, plan_issues = load_plans(content_dir)
-    return content, [*plan_issues, *check_catalogs(locales_dir, content.locales, overlay)]
+    catalog_issues = check_catalogs(locales_dir, content.locales, overlay, parsed)
+    return content, [*plan_issues, *catalog_issues]

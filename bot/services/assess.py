@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from bot.domain.judgement import (
     NetThresholds,
@@ -28,8 +27,10 @@ from bot.domain.ranking import Reading, rank_suggestions
 from bot.domain.risk import RiskFinding, find_risks, strongest
 from bot.domain.text import Token
 from bot.packs.registry import ContentRegistry
-from bot.packs.semantic import Vectors
 from bot.services.views import Assessment
+
+if TYPE_CHECKING:  # numpy loads with the first judgement, not at start-up
+    from bot.packs.semantic import Vectors
 
 
 @dataclass(frozen=True)
@@ -146,4 +147,5 @@ def _mean_direction(vectors: Vectors) -> Vectors:
     if len(vectors) == 0:
         return vectors
     mean = vectors.mean(axis=0)
-    return (mean / max(float(np.linalg.norm(mean)), 1e-9))[None, :].astype(np.float32)
+    norm = max(float((mean @ mean) ** 0.5), 1e-9)
+    return (mean / norm)[None, :].astype(vectors.dtype)

