@@ -18,13 +18,14 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         """Keep ``text``; it is scanned only when a problem needs its line (rarely)."""
-        self._text = text
+        # As UTF-8 bytes: as text, one emoji makes Python store every character in four bytes.
+        self._source = text.encode("utf-8")
         self._scanned: dict[Key, int] | None = None
 
     @property
     def _lines(self) -> dict[Key, int]:
         if self._scanned is None:
-            self._scanned = _scan(self._text)
+            self._scanned = _scan(self._source.decode("utf-8"))
         return self._scanned
 
     def line_of(self, key: Sequence[str | int]) -> int:

@@ -134,24 +134,30 @@ class WordBook:
 
 
 class _SavedFile:
-    """One words.tsv, kept as text; a locale's lines are parsed when first asked for."""
+    """One words.tsv, kept as UTF-8 bytes; a locale's lines are decoded when first asked for.
+
+    Bytes, not text: one emoji makes Python store a whole string at four bytes a character.
+    """
 
     def __init__(self, path: Path) -> None:
         """Read the file, or hold nothing when it is missing or from another simplemma."""
-        text = path.read_text(encoding="utf-8") if path.is_file() else ""
-        header, _, body = text.partition("\n")
+        data = path.read_bytes() if path.is_file() else b""
+        header, _, body = data.partition(b"\n")
         # Another dictionary's answers: look every word up again.
-        current = header == _HEADER.format(version=_dictionary_version())
-        self._body = f"\n{body.rstrip()}\n" if current else ""
+        current = header.decode("utf-8", "replace") == _HEADER.format(
+            version=_dictionary_version()
+        )
+        self._body = b"\n" + body.rstrip() + b"\n" if current else b""
 
     def _block(self, locale: str) -> str:
         """Return the locale's lines (the file is sorted, so they are one run of text)."""
-        start = self._body.find(f"\n{locale}\t")
+        marker = f"\n{locale}\t".encode()
+        start = self._body.find(marker)
         if start < 0:
             return ""
-        last = self._body.rfind(f"\n{locale}\t")
-        end = self._body.find("\n", last + 1)
-        return self._body[start + 1 : end if end >= 0 else len(self._body)]
+        last = self._body.rfind(marker)
+        end = self._body.find(b"\n", last + 1)
+        return self._body[start + 1 : end if end >= 0 else len(self._body)].decode("utf-8")
 
     def answers(self, locale: str) -> dict[str, str]:
         """Parse the locale's answers, keyed by question and word."""
@@ -164,4 +170,4 @@ class _SavedFile:
 
     def proved(self, locale: str, digest: str) -> bool:
         """Tell whether this file records a full proof of these judgement files."""
-        return f"\n{locale}\t{_PROVED}\t{digest}\t1\n" in self._body
+        return f"\n{locale}\t{_PROVED}\t{digest}\t1\n".encode() in self._body
