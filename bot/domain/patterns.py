@@ -104,6 +104,12 @@ class Pattern:
     source: str
     steps: tuple[Step, ...]
     triggers: tuple[Triggers, ...] = ()
+    # Keys the first word must hold (None when it is optional): most start positions fail here.
+    head: Triggers | None = None
+
+    def could_start(self, token: Token) -> bool:
+        """Tell cheaply whether a match could begin at this token."""
+        return self.head is None or not self.head.keys.isdisjoint(token.keys)
 
     def spans(
         self,
@@ -118,7 +124,7 @@ class Pattern:
                 return []
         found: list[Span] = []
         for start in range(len(tokens)):
-            if start in masked:
+            if start in masked or not self.could_start(tokens[start]):
                 continue
             for end in _match_steps(self.steps, 0, tokens, start, masked, first=True):
                 found.append((start, end))
@@ -173,7 +179,8 @@ def _match_step(step: Step, tokens: Sequence[Token], at: int, masked: frozenset[
                 ends.append(at + 1)
         else:
             for member in alternative.members:
-                ends.extend(_match_steps(member.steps, 0, tokens, at, masked, first=True))
+                if member.could_start(tokens[at]):
+                    ends.extend(_match_steps(member.steps, 0, tokens, at, masked, first=True))
     return ends
 
 
@@ -211,7 +218,8 @@ def compile_pattern(
         raise PatternError(f"{source!r}: needs at least one required word")
     if gap:
         raise PatternError(f"{source!r}: a gap must sit between two words")
-    return Pattern(source, tuple(steps), _pattern_triggers(steps))
+    head = None if steps[0].optional else _head_triggers(steps[0])
+    return Pattern(source, tuple(steps), _pattern_triggers(steps), head)
 
 
 def _pattern_triggers(steps: Sequence[Step]) -> tuple[Triggers, ...]:
@@ -224,11 +232,7 @@ def _step_triggers(step: Step) -> Triggers | None:
     keys: set[str] = set()
     for alternative in step.alternatives:
         if isinstance(alternative, Word):
-            if alternative.prefix:
-                keys.update(f"{form}*" for form in alternative.forms)
-            else:
-                keys.update(alternative.forms)
-                keys.add(alternative.stem)
+            keys.update(_word_keys(alternative))
             continue
         for member in alternative.members:
             if not member.triggers:
@@ -236,6 +240,26 @@ def _step_triggers(step: Step) -> Triggers | None:
             # A member matches only if all its triggers are present, so any one of them will do.
             keys.update(member.triggers[0].keys)
     return _shared(Triggers(frozenset(keys)))
+
+
+def _head_triggers(step: Step) -> Triggers | None:
+    """Keys the word a match starts on must hold: a class member's own first word counts."""
+    keys: set[str] = set()
+    for alternative in step.alternatives:
+        if isinstance(alternative, Word):
+            keys.update(_word_keys(alternative))
+            continue
+        for member in alternative.members:
+            if member.head is None:
+                return None
+            keys.update(member.head.keys)
+    return _shared(Triggers(frozenset(keys)))
+
+
+def _word_keys(word: Word) -> set[str]:
+    if word.prefix:
+        return {f"{form}*" for form in word.forms}
+    return {*word.forms, word.stem}
 
 
 def _parse_gap(part: str, source: str) -> int:

@@ -57,6 +57,17 @@ def test_classes_hold_phrases() -> None:
     assert not _found("@adult ..3 hit", "his brother hit him", adult=["mum boyfriend", "uncle"])
 
 
+def test_a_match_starts_on_a_class_members_own_first_word() -> None:
+    """The quick start test uses each member's first word, not its rarest (here 'off')."""
+    assert _found("@missing", "and her phone is off", missing=["phone|mobile|tablet|ipad ..1 off"])
+    members = ["[mobile] phone switched off", "=not back"]
+    assert _found("@missing", "her mobile phone switched off", missing=members)
+    assert _found("still @missing", "still not back", missing=members)
+    assert not _found("still @missing", "still phone is off", missing=["=not back"])
+    assert pattern("[really] upset").head is None  # may start on either word
+    assert pattern("phone ..1 off").head is not None
+
+
 def test_masked_tokens_are_not_matched() -> None:
     """A look-alike's words are unavailable to rules."""
     (sentence,) = normaliser("en").sentences("she cut her fringe")
