@@ -54,18 +54,20 @@ def test_each_shipped_locale_has_both_parts_and_a_third_held_out() -> None:
 # never saw the rules; their gates were measured again on the grown parts. On them the previous
 # engine scored lower still on tone fit (en 73.5 %, es 77.0 %), and es full-signpost alarms on
 # ordinary text rose to 3.7 % for it and 4.6 % for this one (inside the 5 % goal).
+# Stop 16 raised tone fit (es, and zh, ckb and uk, which borrow Spanish tone exemplars); it, nb
+# and ckb lost a text or two on dimension or tone, inside the slack, so those floors stay.
 FLOORS = {
-    "en": {"recall": 0.817, "right_level": 0.756, "dimension": 0.792, "tone_fit": 0.729},
-    "es": {"recall": 0.807, "right_level": 0.747, "dimension": 0.751, "tone_fit": 0.768},
+    "en": {"recall": 0.817, "right_level": 0.756, "dimension": 0.798, "tone_fit": 0.729},
+    "es": {"recall": 0.807, "right_level": 0.747, "dimension": 0.751, "tone_fit": 0.808},
     # First held-out measurement of each locale added by the languages issue.
-    "fr": {"recall": 0.933, "right_level": 0.933, "dimension": 0.757, "tone_fit": 0.708},
+    "fr": {"recall": 0.933, "right_level": 0.933, "dimension": 0.771, "tone_fit": 0.708},
     "it": {"recall": 0.767, "right_level": 0.733, "dimension": 0.829, "tone_fit": 0.796},
     "sv": {"recall": 0.8, "right_level": 0.767, "dimension": 0.814, "tone_fit": 0.837},
     "nb": {"recall": 0.833, "right_level": 0.733, "dimension": 0.729, "tone_fit": 0.867},
-    "uk": {"recall": 0.8, "right_level": 0.7, "dimension": 0.771, "tone_fit": 0.818},
+    "uk": {"recall": 0.8, "right_level": 0.7, "dimension": 0.771, "tone_fit": 0.841},
     "ar": {"recall": 0.667, "right_level": 0.633, "dimension": 0.671, "tone_fit": 0.698},
-    "ckb": {"recall": 0.9, "right_level": 0.833, "dimension": 0.7, "tone_fit": 0.825},
-    "zh": {"recall": 0.8, "right_level": 0.767, "dimension": 0.686, "tone_fit": 0.769},
+    "ckb": {"recall": 0.9, "right_level": 0.833, "dimension": 0.7, "tone_fit": 0.875},
+    "zh": {"recall": 0.8, "right_level": 0.767, "dimension": 0.686, "tone_fit": 0.923},
 }
 # Ceilings only move down, with one recorded exception: the rules that raised recall and the
 # right level in en, es and it (stop 14) also raised full-signpost false alarms on ordinary
@@ -81,7 +83,7 @@ CEILINGS = {
         "signpost_ordinary": 0.046,
         "note_ordinary": 0.083,
         "signpost_lookalike": 0.074,
-        "top_share": 0.042,
+        "top_share": 0.036,
     },
     "fr": {
         "signpost_ordinary": 0.0,
@@ -93,7 +95,7 @@ CEILINGS = {
         "signpost_ordinary": 0.022,
         "note_ordinary": 0.0,
         "signpost_lookalike": 0.04,
-        "top_share": 0.072,
+        "top_share": 0.059,
     },
     "sv": {
         "signpost_ordinary": 0.0,
