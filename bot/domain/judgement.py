@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from bot.domain.model import Dimension, RiskLevel, Strength, Tone
-from bot.domain.patterns import Pattern
+from bot.domain.patterns import Pattern, TriggerIndex, sentence_keys
 from bot.domain.risk import RiskFinding
 from bot.domain.text import Token
 
@@ -44,20 +45,53 @@ def semantic_risk(
     return RiskFinding(best[1], Strength.NOTE, SEMANTIC_SOURCE) if best else None
 
 
+class DimensionLexicon(Mapping[Dimension, tuple[Pattern, ...]]):
+    """Each dimension's phrases, with one trigger index over all of them."""
+
+    def __init__(self, phrases: Mapping[Dimension, Sequence[Pattern]]) -> None:
+        """Keep the phrases per dimension and file them all by their trigger keys."""
+        self._phrases = {dimension: tuple(found) for dimension, found in phrases.items()}
+        self._entries = [(d, pattern) for d, found in self._phrases.items() for pattern in found]
+        self._index = TriggerIndex([(pattern,) for _d, pattern in self._entries])
+
+    def __getitem__(self, dimension: Dimension) -> tuple[Pattern, ...]:
+        """Return one dimension's phrases."""
+        return self._phrases[dimension]
+
+    def __iter__(self) -> Iterator[Dimension]:
+        """Name the dimensions that have phrases."""
+        return iter(self._phrases)
+
+    def __len__(self) -> int:
+        """Count the dimensions that have phrases."""
+        return len(self._phrases)
+
+    def points(self, sentences: Sequence[Sequence[Token]]) -> dict[Dimension, float]:
+        """One point per phrase found in any sentence, per dimension."""
+        found: set[int] = set()
+        for sentence in sentences:
+            keys = sentence_keys(sentence)
+            found.update(
+                position
+                for position in self._index.candidates(keys) - found
+                if self._entries[position][1].found_in(sentence, keys=keys)
+            )
+        points = dict.fromkeys(Dimension, 0.0)
+        for position in found:
+            points[self._entries[position][0]] += 1.0
+        return points
+
+
 def dimension_scores(
     sentences: Sequence[Sequence[Token]],
-    lexicon: Mapping[Dimension, Sequence[Pattern]],
+    lexicon: DimensionLexicon,
     semantic: Mapping[str, float] | None,
     weight: float,
 ) -> dict[Dimension, float]:
     """Score each dimension: one point per lexicon phrase found, plus the net's probability."""
+    points = lexicon.points(sentences)
     return {
-        dimension: sum(
-            1.0
-            for pattern in lexicon.get(dimension, ())
-            if any(pattern.found_in(sentence) for sentence in sentences)
-        )
-        + (weight * semantic[dimension.value] if semantic else 0.0)
+        dimension: points[dimension] + (weight * semantic[dimension.value] if semantic else 0.0)
         for dimension in Dimension
     }
 
@@ -84,15 +118,24 @@ class ToneLexicon:
     intensifiers: tuple[Pattern, ...] = ()
     contrast: tuple[Pattern, ...] = ()
 
+    @cached_property
+    def polarities(self) -> tuple[tuple[float, tuple[Pattern, ...], TriggerIndex], ...]:
+        """Each polarity's sign, patterns and trigger index (built on first use)."""
+        return tuple(
+            (sign, patterns, TriggerIndex([(pattern,) for pattern in patterns]))
+            for sign, patterns in ((-1.0, self.struggle), (1.0, self.positive))
+        )
+
 
 def tone_lean(sentences: Sequence[Sequence[Token]], lexicon: ToneLexicon) -> float:
     """Return how far the words lean to positive (> 0) or struggle (< 0), negation included."""
     total = 0.0
     for sentence in sentences:
         pivot = _first_end(sentence, lexicon.contrast)
-        for polarity, patterns in ((-1.0, lexicon.struggle), (1.0, lexicon.positive)):
-            for pattern in patterns:
-                for start, _end in pattern.spans(sentence):
+        keys = sentence_keys(sentence)
+        for polarity, patterns, index in lexicon.polarities:
+            for position in sorted(index.candidates(keys)):  # the lexicon's order, as written
+                for start, _end in patterns[position].spans(sentence, keys=keys):
                     total += polarity * _weight(sentence, start, pivot, lexicon)
     return total
 

@@ -90,6 +90,38 @@ class Triggers:
         return not self.keys.isdisjoint(keys)
 
 
+class TriggerIndex:
+    """Which groups of patterns could match a sentence, found from its keys in one pass.
+
+    Each group (a rule's patterns, one lexicon entry) is filed under the rarest trigger keys of
+    its patterns; a group with a pattern that has no triggers is always a candidate. Testing
+    thousands of patterns one by one costs a call each even when nothing is there.
+    """
+
+    def __init__(self, groups: Sequence[Sequence[Pattern]]) -> None:
+        """File each group (by position) under the keys that must be present for it to match."""
+        by_key: dict[str, set[int]] = {}
+        always: set[int] = set()
+        for position, patterns in enumerate(groups):
+            if any(not pattern.triggers for pattern in patterns):
+                always.add(position)
+                continue
+            for pattern in patterns:
+                for key in pattern.triggers[0].keys:
+                    by_key.setdefault(key, set()).add(position)
+        self._by_key = {key: frozenset(found) for key, found in by_key.items()}
+        self._always = frozenset(always)
+
+    def candidates(self, keys: frozenset[str]) -> frozenset[int]:
+        """Positions of the groups that could match a sentence with these keys."""
+        found = set(self._always)
+        for key in keys:
+            hit = self._by_key.get(key)
+            if hit is not None:
+                found.update(hit)
+        return frozenset(found)
+
+
 def sentence_keys(tokens: Sequence[Token]) -> frozenset[str]:
     """Every form, stem and form prefix (as ``"pre*"``) of some tokens, for trigger tests."""
     if isinstance(tokens, Sentence):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from bot.domain.model import RiskLevel, Strength
-from bot.domain.patterns import Pattern, Span, sentence_keys
+from bot.domain.patterns import Pattern, Span, TriggerIndex, sentence_keys
 from bot.domain.text import Token
 
 
@@ -41,6 +42,16 @@ class RiskLexicon:
     resolved: tuple[Pattern, ...] = ()
     fiction: tuple[Pattern, ...] = ()
 
+    @cached_property
+    def rule_index(self) -> TriggerIndex:
+        """Which rules could fire on a sentence, from its keys (built on first use)."""
+        return TriggerIndex([rule.patterns for rule in self.rules])
+
+    @cached_property
+    def lookalike_index(self) -> TriggerIndex:
+        """Which look-alikes could mask words of a sentence, from its keys."""
+        return TriggerIndex([(pattern,) for pattern in self.lookalikes])
+
 
 @dataclass(frozen=True)
 class RiskFinding:
@@ -54,16 +65,20 @@ class RiskFinding:
 def find_risks(sentences: Sequence[Sequence[Token]], lexicon: RiskLexicon) -> list[RiskFinding]:
     """Return every flag the rules raise, softened where the text negates or resolves it."""
     keys = [sentence_keys(sentence) for sentence in sentences]
-    masks = [_masked(s, k, lexicon.lookalikes) for s, k in zip(sentences, keys, strict=True)]
+    masks = [_masked(s, k, lexicon) for s, k in zip(sentences, keys, strict=True)]
     resolved = any(
         pattern.found_in(sentence, keys=k)
         for sentence, k in zip(sentences, keys, strict=True)
         for pattern in lexicon.resolved
     )
     context = _Context(sentences, masks, keys)
+    candidates = [lexicon.rule_index.candidates(k) for k in keys]
     findings = []
-    for rule in lexicon.rules:
+    for position in sorted(frozenset().union(*candidates)):  # the rules' own order
+        rule = lexicon.rules[position]
         for index, sentence in enumerate(sentences):
+            if position not in candidates[index]:
+                continue
             span = _rule_span(rule, index, context)
             if span is None:
                 continue
@@ -95,13 +110,13 @@ class _Context:
 
 
 def _masked(
-    sentence: Sequence[Token], keys: frozenset[str], lookalikes: Sequence[Pattern]
+    sentence: Sequence[Token], keys: frozenset[str], lexicon: RiskLexicon
 ) -> frozenset[int]:
     """Positions covered by a look-alike ('cut her fringe'), which no rule may use."""
     return frozenset(
         position
-        for pattern in lookalikes
-        for start, end in pattern.spans(sentence, keys=keys)
+        for index in lexicon.lookalike_index.candidates(keys)
+        for start, end in lexicon.lookalikes[index].spans(sentence, keys=keys)
         for position in range(start, end)
     )
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-from bot.domain.judgement import ToneLexicon
+from bot.domain.judgement import DimensionLexicon, ToneLexicon
 from bot.domain.model import Dimension, RiskLevel, Strength, Tone
 from bot.domain.patterns import Pattern, PatternError, WordForms, compile_pattern
 from bot.domain.risk import RiskLexicon, RiskRule, find_risks, strongest
@@ -70,7 +70,7 @@ class LocaleJudgement:
     normaliser: Normaliser
     risk: RiskLexicon
     tone: ToneLexicon
-    dimensions: Mapping[Dimension, tuple[Pattern, ...]]
+    dimensions: DimensionLexicon
     function_words: frozenset[str]
     semantic: SemanticTable
     exemplars: ExemplarsFile
@@ -281,12 +281,14 @@ def _compile(
         intensifiers=compiler.patterns(cues.intensifiers, lang_where, ("cues", "intensifiers")),
         contrast=compiler.patterns(cues.contrast, lang_where, ("cues", "contrast")),
     )
-    dimensions = {
-        dimension: compiler.patterns(
-            language.dimension.get(dimension, []), lang_where, ("dimension", dimension.value)
-        )
-        for dimension in Dimension
-    }
+    dimensions = DimensionLexicon(
+        {
+            dimension: compiler.patterns(
+                language.dimension.get(dimension, []), lang_where, ("dimension", dimension.value)
+            )
+            for dimension in Dimension
+        }
+    )
     # A fresh memo: tokens built before the corrector existed must not be reused.
     normaliser = replace(base, correct=corrector_for(_vocabulary(rules, compiler.forms)), _memo={})
     judgement = LocaleJudgement(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.patterns import PatternError
+from bot.domain.patterns import PatternError, TriggerIndex, sentence_keys
 from tests.unit.domain.words import normaliser, pattern
 
 
@@ -66,6 +66,26 @@ def test_a_match_starts_on_a_class_members_own_first_word() -> None:
     assert not _found("still @missing", "still phone is off", missing=["=not back"])
     assert pattern("[really] upset").head is None  # may start on either word
     assert pattern("phone ..1 off").head is not None
+
+
+def test_the_trigger_index_offers_every_group_that_matches_and_skips_the_rest() -> None:
+    """Groups are filed by their rarest keys: all that match are candidates, absent ones not."""
+    groups = [
+        (pattern("uncle ..2 touch"),),
+        (pattern("want ..2 die"), pattern("suicid*")),
+        (pattern("[really] upset"),),  # optional first word: still has a required one
+        (pattern("knife|gun"),),
+    ]
+    index = TriggerIndex(groups)
+    for text in ("her uncle touched her", "he talked about suicide", "so upset", "nothing here"):
+        (sentence,) = normaliser("en").sentences(text)
+        keys = sentence_keys(sentence)
+        found = [any(p.found_in(sentence) for p in group) for group in groups]
+        matching = {i for i, hit in enumerate(found) if hit}
+        assert matching <= index.candidates(keys)
+        assert 3 not in index.candidates(keys)  # no knife or gun in any of them
+    (sentence,) = normaliser("en").sentences("he talked about suicide")
+    assert index.candidates(sentence_keys(sentence)) == {1}
 
 
 def test_masked_tokens_are_not_matched() -> None:
