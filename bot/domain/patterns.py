@@ -261,30 +261,28 @@ def _pattern_triggers(steps: Sequence[Step]) -> tuple[Triggers, ...]:
 
 
 def _step_triggers(step: Step) -> Triggers | None:
-    keys: set[str] = set()
-    for alternative in step.alternatives:
-        if isinstance(alternative, Word):
-            keys.update(_word_keys(alternative))
-            continue
-        for member in alternative.members:
-            if not member.triggers:
-                return None
-            # A member matches only if all its triggers are present, so any one of them will do.
-            keys.update(member.triggers[0].keys)
-    return _shared(Triggers(frozenset(keys)))
+    """Keys a sentence must hold somewhere for this step to match in it."""
+    # A member matches only if all its triggers are present, so any one of them will do.
+    return _step_keys(step, lambda member: member.triggers[0] if member.triggers else None)
 
 
 def _head_triggers(step: Step) -> Triggers | None:
     """Keys the word a match starts on must hold: a class member's own first word counts."""
+    return _step_keys(step, lambda member: member.head)
+
+
+def _step_keys(step: Step, member_keys: Callable[[Pattern], Triggers | None]) -> Triggers | None:
+    """Gather a step's keys: its words' own, and ``member_keys`` of each class member."""
     keys: set[str] = set()
     for alternative in step.alternatives:
         if isinstance(alternative, Word):
             keys.update(_word_keys(alternative))
             continue
         for member in alternative.members:
-            if member.head is None:
+            found = member_keys(member)
+            if found is None:
                 return None
-            keys.update(member.head.keys)
+            keys.update(found.keys)
     return _shared(Triggers(frozenset(keys)))
 
 
