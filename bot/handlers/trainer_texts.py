@@ -9,7 +9,7 @@ from bot.domain.model import Dimension
 from bot.domain.programme import PlanWeek
 from bot.i18n import Translator
 from bot.packs.registry import ContentRegistry
-from bot.reports.chart import Bar, ChartSpec, Panel
+from bot.reports.spec import Bar, ChartSpec, Panel
 from bot.services.trainer_views import (
     BroadcastPreview,
     BroadcastQueued,

@@ -19,7 +19,7 @@ from bot.handlers.callbacks import TrainerTap
 from bot.handlers.common import edit, message, reply_error, user_id
 from bot.i18n import Translator
 from bot.packs.registry import ContentRegistry
-from bot.reports.chart import render_chart
+from bot.reports.spec import ChartSpec
 from bot.services.trainer_views import (
     BroadcastPreview,
     BroadcastQueued,
@@ -95,7 +95,7 @@ async def send_chart(context: BotContext, screen: ReportScreen) -> None:
     spec = trainer_texts.chart_spec(t, context.services.content, screen)
     if spec is None or screen.trainer.chat_id is None:
         return
-    png = await asyncio.to_thread(render_chart, spec)
+    png = await _drawn(spec)
     await context.bot.send_photo(screen.trainer.chat_id, io.BytesIO(png), caption=spec.title)
 
 
@@ -265,6 +265,13 @@ async def _send_qr(update: Update, context: BotContext, screen: GroupScreen) -> 
     )
 
 
+async def _drawn(spec: ChartSpec) -> bytes:
+    """Draw a report chart off the event loop."""
+    from bot.reports.chart import render_chart  # noqa: PLC0415 - a restart draws no chart
+
+    return await asyncio.to_thread(render_chart, spec)
+
+
 def qr_png(link: str) -> bytes:
     """Render a link as a QR code PNG, large enough to scan across a room."""
     import segno  # noqa: PLC0415 - only the QR path needs it
@@ -326,7 +333,7 @@ async def send_digests(app: Application) -> int:
             )
             spec = trainer_texts.chart_spec(t, services.content, screen)
             if spec is not None:
-                png = await asyncio.to_thread(render_chart, spec)
+                png = await _drawn(spec)
                 await app.bot.send_photo(chat, io.BytesIO(png), caption=spec.title)
         except TelegramError as error:
             log.warning("could not send a trainer digest: %s", type(error).__name__)

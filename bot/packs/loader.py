@@ -529,12 +529,18 @@ def _check_items(
     for kind, items in groups:
         for position, item in enumerate(items):
             key = (kind, position)
-            line = index.line_of(key)
+            # Lines are looked up only for a problem: finding one scans the whole file.
             if not item.id.startswith(f"{dimension.value}."):
-                collector.add(path, line, f"id {item.id!r} must start with '{dimension.value}.'")
+                collector.add(
+                    path,
+                    index.line_of(key),
+                    f"id {item.id!r} must start with '{dimension.value}.'",
+                )
             if item.id in layers.seen_ids:
                 also = layers.seen_ids[item.id]
-                collector.add(path, line, f"duplicate id {item.id!r} (also in {also})")
+                collector.add(
+                    path, index.line_of(key), f"duplicate id {item.id!r} (also in {also})"
+                )
             layers.seen_ids.setdefault(item.id, path)
             tables: dict[str, Mapping[str, object]] = {f"{kind}.{position}.text": item.text}
             if isinstance(item, SuggestionItem):

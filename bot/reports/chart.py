@@ -16,40 +16,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+# The spec lives apart so texts can build one at start-up cost nil; this module loads when a
+# report is first drawn.
+from bot.reports.spec import Bar, ChartSpec, Panel
+
+__all__ = ["Bar", "ChartSpec", "Panel", "render_chart"]
+
 if TYPE_CHECKING:
     from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
-
-
-@dataclass(frozen=True)
-class Bar:
-    """One bar, with its label and value text already translated and formatted by the caller."""
-
-    label: str
-    value: float | None  # None: hidden for privacy, so no bar and the chart's hidden_text
-    display: str  # value text printed at the bar end, e.g. "12" or "45 %"
-
-
-@dataclass(frozen=True)
-class Panel:
-    """One horizontal bar chart; several stack vertically so a phone never scrolls sideways."""
-
-    title: str
-    bars: tuple[Bar, ...]
-    maximum: float | None = None  # axis maximum, e.g. 100 for percentages; None: from the data
-
-
-@dataclass(frozen=True)
-class ChartSpec:
-    """Everything a chart shows, so rendering needs no translation or database access."""
-
-    title: str
-    subtitle: str
-    panels: tuple[Panel, ...]  # 1 to 3, stacked vertically
-    hidden_text: str  # the translated "fewer than 5" marker for hidden bars
-    rtl: bool  # right-to-left locale: labels on the right and bars growing leftwards
-    cjk: bool  # text needs a CJK font first, so Latin and CJK punctuation match it
 
 
 WIDTH_PX = 1080

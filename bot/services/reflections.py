@@ -92,7 +92,7 @@ class ReflectionService:
         answered = assessment.dimension or dimension
         repo.add_reflection(
             session=session,
-            reflection=Reflection(
+            row=repo.NewReflection(
                 carer_id=carer.id,
                 delivery_id=delivery.id if delivery else None,
                 prompt_id=delivery.prompt_id if delivery else None,

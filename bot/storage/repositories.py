@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import (
     BigInteger,
@@ -21,6 +21,8 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
+    insert,
+    literal,
     literal_column,
     or_,
     text,
@@ -195,7 +197,8 @@ def _reflection_context_statement() -> Select[Any]:
     latest_open = aliased(PromptDelivery, name="latest_open")
     latest_open_id = _newest_delivery_id(
         lambda d: and_(
-            col(d.status).in_(delivery_state.OPEN_FOR_ANSWER),
+            # Bound one by one: a plain IN of a tuple is re-expanded at every execution.
+            col(d.status).in_([literal(status) for status in delivery_state.OPEN_FOR_ANSWER]),
             col(d.sent_at) >= bindparam("open_since"),
             col(d.kind) != BROADCAST,
         )
@@ -263,11 +266,36 @@ def _reflection_id_where(
     )
 
 
-def add_reflection(*, session: Session, reflection: Reflection) -> Reflection:
-    """Insert a reflection."""
-    session.add(reflection)
-    session.flush()
-    return reflection
+class NewReflection(TypedDict):
+    """The columns of a reflection to insert (its id comes from the database)."""
+
+    carer_id: int
+    delivery_id: int | None
+    prompt_id: str | None
+    dimension: str | None
+    text: str
+    locale: str
+    telegram_message_id: int
+    suggestion_id: str | None
+    risk_level: str | None
+    risk_strength: str | None
+    tone: str | None
+    created_at: datetime
+
+
+def add_reflection(*, session: Session, row: NewReflection) -> None:
+    """Insert a reflection.
+
+    A Core INSERT on the session's connection, in its transaction: the ORM object, its unit
+    of work and flush cost more than the insert itself, and nothing reads the row back.
+    """
+    session.connection().execute(_reflection_insert(), dict(row))
+
+
+@cache
+def _reflection_insert() -> Insert:
+    """Build the reflection INSERT once."""
+    return insert(Reflection.__table__)  # type: ignore[attr-defined]
 
 
 def list_reflections(
@@ -337,8 +365,10 @@ def claim_update(
 
     One statement: the insert returns the sender's locale, pause reason and pending answer.
     """
-    row = session.execute(
-        _claim_update_statement(session.get_bind().dialect.name),
+    # Core, on the session's connection: the ORM execution layer has nothing to add here.
+    connection = session.connection()
+    row = connection.execute(
+        _claim_update_statement(connection.dialect.name),
         {"update_id": update_id, "received_at": now, "telegram_user_id": telegram_user_id},
     ).first()
     if row is None:

