@@ -315,6 +315,11 @@ BARE_PTB = (
     "from telegram.ext import ApplicationBuilder; from bot.sandbox.api import LocalBotApi; "
     "app = ApplicationBuilder().token('1:x').request(LocalBotApi()).build()"
 )
+# The stack the project must use, imported and nothing of ours: the floor under both goals.
+REQUIRED_STACK = (
+    "import telegram.ext, sqlmodel, sqlalchemy.orm, apscheduler.schedulers.asyncio, "
+    "babel.support, pydantic_settings"
+)
 
 
 def bench_rss(folder: str) -> None:
@@ -356,6 +361,11 @@ def bench_rss(folder: str) -> None:
         "('en', 'es', 'fr', 'it', 'sv', 'nb', 'uk', 'ar', 'ckb', 'zh')]",
         "VmRSS",
     )
+    stack = _status(f"{REQUIRED_STACK}; {BARE_PTB}", "VmRSS")
+    print(
+        f"{'  floor: required stack imported, bare PTB':<44} {stack / 1e6:9.1f} MB   = "
+        f"{stack / bare:7.1f} x bare PTB (PTB, SQLModel, APScheduler, Babel, pydantic-settings)"
+    )
     print(f"{'  of which imports (import bot.app)':<44} {(imported - bare) / 1e6:9.1f} MB")
     print(f"{'  of which content, rules and the rest':<44} {(built - imported) / 1e6:9.1f} MB")
     print(
@@ -384,6 +394,11 @@ def bench_startup(settings: Settings) -> None:
         goal="<= 2.5x",
     )
     print(f"{'  first start on a new database':<44} {first:9.3f} s    (Alembic migrations)")
+    stack = _process_seconds(REQUIRED_STACK)
+    print(
+        f"{'  floor: required stack imported only':<44} {stack:9.3f} s    = "
+        f"{stack / baseline:7.1f} x import telegram.ext (nothing of ours)"
+    )
     _startup_phases(settings)
     report(
         "startup: warm rebuild (content already loaded)",

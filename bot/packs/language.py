@@ -6,10 +6,6 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from types import ModuleType
 
-import snowballstemmer
-from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
-
 from bot.domain.text import Corrector, KnownWord, Lemmatiser, Stemmer
 
 _SNOWBALL = {
@@ -42,6 +38,8 @@ def stemmer_for(locale: str) -> Stemmer:
     algorithm = _SNOWBALL.get(_language(locale))
     if algorithm is None:
         return str
+    import snowballstemmer  # noqa: PLC0415 - stems are needed once a locale compiles, after start
+
     return lru_cache(maxsize=65536)(snowballstemmer.stemmer(algorithm).stemWord)
 
 
@@ -88,6 +86,9 @@ def opened_dictionaries() -> frozenset[str]:
 
 def corrector_for(vocabulary: Iterable[str]) -> Corrector:
     """Map a misspelt word to the rule vocabulary word one edit away (two for long words)."""
+    from rapidfuzz import process  # noqa: PLC0415 - a locale's rules compile after start-up
+    from rapidfuzz.distance import DamerauLevenshtein  # noqa: PLC0415 - as above
+
     words = sorted({word for word in vocabulary if len(word) >= 4 and word.isalpha()})
     by_initial: dict[str, list[str]] = {}
     for word in words:

@@ -108,8 +108,8 @@ async def test_start_up_compiles_the_languages_carers_use_and_no_other(
 
 
 # Imported only when their work comes: a migration, a carer's first reflection, a word that
-# words.tsv cannot answer, a trainer's report chart. A restart against a current database
-# needs none of them.
+# words.tsv cannot answer, a locale's rules compiling (stems, typo correction), a trainer's
+# report chart. A restart against a current database needs none of them.
 DEFERRED_IMPORTS = (
     "alembic",
     "numpy",
@@ -118,6 +118,8 @@ DEFERRED_IMPORTS = (
     "timezonefinder",
     "matplotlib",
     "bot.reports.chart",
+    "snowballstemmer",
+    "rapidfuzz",
 )
 RESTART = """
 import sys
