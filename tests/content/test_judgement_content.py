@@ -188,3 +188,29 @@ def test_an_edited_locale_is_compiled_and_its_problems_reported_before_the_bot_s
     _edit(content / "judgement" / "es" / "safeguarding.toml", "match = [", 'match = ["@nadie", ')
     messages = _messages(content)
     assert any("unknown class @nadie" in message for message in messages)
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "level"),
+    [
+        ("es", "llevo tres semanas sin un respiro, estoy agotada pero bien", None),
+        ("es", "no he tenido ni un respiro desde que llegaron los tres", None),
+        ("es", "lo encontré en la bañera sin respirar", "danger"),
+        ("es", "el bebé está sin respirar y se está poniendo morado", "danger"),
+        # 'manga' (comics, a fiction cue) once matched every form of 'mangiare' and softened it
+        ("it", "non mangia più e dice che vuole farla finita", "danger"),
+        ("it", "dopo aver mangiato mi ha detto che vuole ammazzarsi", "danger"),
+        ("it", "questa verifica di storia mi ammazza", None),
+        ("it", "ha svuotato il frigo di nuovo, che fame", None),
+        # Роман is a common first name, not only 'a novel' (a fiction cue)
+        ("uk", "Роман сказав, що хоче вбити себе", "danger"),
+    ],
+)
+def test_idioms_names_and_words_that_only_look_like_cues_decide_nothing(
+    locale: str, text: str, level: str | None
+) -> None:
+    """A tired carer's idiom is no emergency; a name or 'eating' never softens a real one."""
+    registry = ContentRegistry.load(CONTENT)
+    found = SuggestionEngine(registry).risk(text, locale=locale)
+    sure = found is not None and found.strength.value == "signpost"
+    assert (found.level.value if found is not None and sure else None) == level
