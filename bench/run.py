@@ -74,6 +74,7 @@ if __name__ == "__main__" and sys.argv[1:] == ["--serve-bot-api"]:
     sys.exit()
 
 import asyncio  # noqa: E402
+import compileall  # noqa: E402
 import re  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
@@ -296,7 +297,7 @@ def _status(code: str, field: str) -> int:
     """Run code in a fresh interpreter and return one /proc/self/status memory figure, bytes."""
     script = (
         f"import sys; from pathlib import Path; ROOT = Path({str(ROOT / 'content')!r}); "
-        f"sys.path.insert(0, {str(ROOT)!r}); {code}; import gc; gc.collect(); "
+        f"sys.path.insert(0, {str(ROOT)!r})\n{code}\nimport gc; gc.collect(); "
         f"print(next(l for l in open('/proc/self/status') if l.startswith({field!r})).split()[1])"
     )
     out = subprocess.run(
@@ -305,11 +306,14 @@ def _status(code: str, field: str) -> int:
     return int(out.stdout.split()[-1]) * 1024
 
 
+# As ``python -m bot run`` and ``serve`` start (bot.cli._started): the collector paused.
 BUILD = (
-    "from bot.app import build_application; from bot.config import Settings; "
+    "from bot.startup import collector_paused\n"
+    "with collector_paused():\n"
+    "    from bot.app import build_application; from bot.config import Settings; "
     "from bot.sandbox.api import LocalBotApi; "
     "app = build_application(Settings(database_url={url!r}, _env_file=None), "
-    "request=LocalBotApi())"
+    "request=LocalBotApi())\n"
 )
 BARE_PTB = (
     "from telegram.ext import ApplicationBuilder; from bot.sandbox.api import LocalBotApi; "
@@ -335,18 +339,18 @@ def bench_rss(folder: str) -> None:
         goal="<= 2x",
     )
     print(f"{'  first start on a new database':<44} {first / 1e6:9.1f} MB   (Alembic loaded)")
-    english = _status(f"{build}; app.bot_data.services.content.warm(['en'])", "VmRSS")
+    english = _status(f"{build}app.bot_data.services.content.warm(['en'])", "VmRSS")
     print(
         f"{'  + English compiled (a one-language agency)':<44} {(english - built) / 1e6:9.1f} MB"
         "   (rules, vectors, numpy; right after start)"
     )
-    with_model = _status(f"{build}; app.bot_data.services.content.model.embed(['hi'])", "VmRSS")
+    with_model = _status(f"{build}app.bot_data.services.content.model.embed(['hi'])", "VmRSS")
     print(
         f"{'  + sentence model (first judgement)':<44} {(with_model - built) / 1e6:9.1f} MB"
         "   (the bundled model, loaded lazily, reported separately)"
     )
     every_locale = _status(
-        f"{build}; content = app.bot_data.services.content; content.warm(content.locales)",
+        f"{build}content = app.bot_data.services.content; content.warm(content.locales)",
         "VmRSS",
     )
     print(
@@ -356,7 +360,7 @@ def bench_rss(folder: str) -> None:
     imported = _status("import bot.app", "VmRSS")
     # Carers' words not in words.tsv open the dictionaries, lazily: here every enabled locale's.
     opened = _status(
-        f"{build}; from bot.packs.language import lemmatiser_for; "
+        f"{build}from bot.packs.language import lemmatiser_for; "
         "[lemmatiser_for(locale)('a') for locale in "
         "('en', 'es', 'fr', 'it', 'sv', 'nb', 'uk', 'ar', 'ckb', 'zh')]",
         "VmRSS",
@@ -374,6 +378,16 @@ def bench_rss(folder: str) -> None:
     )
 
 
+def compile_bytecode() -> None:
+    """Compile bot/ as pip compiles an installed package, so both sides of a ratio load bytecode.
+
+    A deployed process writes its own on the first start; this machine's environment may set
+    PYTHONDONTWRITEBYTECODE, which would leave every start of ours compiling the source again.
+    """
+    compileall.compile_dir(ROOT / "bot", quiet=1)
+    print(f"{'bytecode of bot/ compiled first':<44} (as pip compiles telegram and the stack)")
+
+
 def bench_startup(settings: Settings) -> None:
     """A cold process that builds the Application, and a warm rebuild, against bare PTB."""
 
@@ -383,7 +397,7 @@ def bench_startup(settings: Settings) -> None:
     def full() -> None:
         build_application(settings, request=LocalBotApi()).bot_data.services.db.dispose()
 
-    build = BUILD.format(url=settings.database_url) + "; app.bot_data.services.db.dispose()"
+    build = BUILD.format(url=settings.database_url) + "app.bot_data.services.db.dispose()"
     first = _process_seconds(build, runs=1)  # creates the schema; every later start is a restart
     cold = _process_seconds(build)
     baseline = _process_seconds("import telegram.ext")
@@ -767,6 +781,7 @@ async def main() -> None:
     registry = ContentRegistry.load(ROOT / "content")
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(database_url=f"sqlite:///{folder}/bench.db", _env_file=None)
+        compile_bytecode()
         bench_memory()
         bench_rss(folder)
         bench_judgement(registry)

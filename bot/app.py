@@ -50,7 +50,7 @@ def build_application(
     clock = clock or SystemClock()
     # Refuses to start on invalid packs, contacts or catalogs, listing every problem at once.
     content, catalogs = load_validated(
-        settings.content_dir, settings.locales_dir, settings.agency_dir
+        settings.content_dir, settings.locales_dir, settings.agency_dir, settings.cache_dir
     )
     db = Database(make_engine(settings.database_url))
     ensure_current(db.engine)

@@ -16,6 +16,7 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.domain.model import AgeBand, Dimension, Role
 
 if TYPE_CHECKING:
+    from bot.app import BotApplication
     from bot.services.status import DeliveryStatus
 
 SANDBOX_DATABASE_URL = "sqlite:///sandbox.db"
@@ -212,8 +213,6 @@ def _run(_args: argparse.Namespace) -> int:
     from telegram import Bot
     from telegram.error import TelegramError
 
-    from bot.app import build_application
-
     settings = Settings()
     token = settings.bot_token.get_secret_value() if settings.bot_token else ""
     if not token:
@@ -230,12 +229,22 @@ def _run(_args: argparse.Namespace) -> int:
             pass
 
     try:
-        app = build_application(settings)  # refuses invalid content before touching Telegram
+        app = _started(settings)  # refuses invalid content before touching Telegram
         asyncio.run(check_token())
         app.run_polling(allowed_updates=ALLOWED_UPDATES)
     except TelegramError as error:
         return _refused_by_telegram(error)
     return 0
+
+
+def _started(settings: Settings) -> BotApplication:
+    """Import and build the Application for a long-running process (collector paused)."""
+    from bot.startup import collector_paused
+
+    with collector_paused():
+        from bot.app import build_application
+
+        return build_application(settings)
 
 
 def _refused_by_telegram(error: Exception) -> int:
@@ -256,7 +265,6 @@ def _serve(_args: argparse.Namespace) -> int:
     """Serve the webhook: several such processes may share one PostgreSQL database."""
     from telegram.error import TelegramError
 
-    from bot.app import build_application
     from bot.web import Webhook, serve
 
     settings = _serve_settings()
@@ -272,7 +280,7 @@ def _serve(_args: argparse.Namespace) -> int:
         allowed_updates=ALLOWED_UPDATES,
     )
     try:
-        asyncio.run(serve(build_application(settings), webhook))
+        asyncio.run(serve(_started(settings), webhook))
     except TelegramError as error:
         return _refused_by_telegram(error)
     return 0
@@ -529,7 +537,7 @@ def _suggest(args: argparse.Namespace) -> int:
 
     settings = Settings()
     registry, catalogs = load_validated(
-        settings.content_dir, settings.locales_dir, settings.agency_dir
+        settings.content_dir, settings.locales_dir, settings.agency_dir, settings.cache_dir
     )
     if args.locale not in registry.locales:
         print(

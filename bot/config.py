@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     locales_dir: Path = PROJECT_ROOT / "locales"
     # An agency's own folder (content/ and locales/ inside) layered over the shipped ones.
     agency_dir: Path | None = None
+    # Catalogs that passed the start-up check, compiled (bot/packs/catalog_cache.py); empty: none.
+    cache_dir: Path | None = PROJECT_ROOT / ".cache"
     sweep_interval_seconds: float = Field(default=30.0, gt=0)
     retention_days: int = Field(default=365, ge=1, le=36500)
     # Telegram's bulk limit for a free bot; paid broadcasts allow more.
@@ -42,6 +44,12 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     port: int = Field(default=8080, ge=1, le=65535)
+
+    @field_validator("cache_dir", mode="before")
+    @classmethod
+    def _no_cache_when_empty(cls, value: object) -> object:
+        """CACHE_DIR= (empty) turns the cache off: every start checks the catalogs."""
+        return None if value == "" else value
 
     @field_validator("agency_dir")
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gettext
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from functools import cached_property
 from io import BytesIO
@@ -157,14 +158,15 @@ class Catalogs:
         wording ("resource parent" for "foster carer") without copying the whole catalog.
         Catalogs in ``parsed`` (read by the check a moment before) are taken from there, once.
         """
-        parsed = parsed if parsed is not None else {}
-        translators = {}
-        for po_path in sorted(root.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
-            locale = po_path.parent.parent.name
-            if only is not None and locale not in only:
-                continue
-            agency = overlay / locale / "LC_MESSAGES" / f"{DOMAIN}.po" if overlay else None
-            translators[locale] = Translator(locale, _compile(po_path, locale, agency, parsed))
+        return cls.from_compiled(compile_catalogs(root, only, overlay, parsed))
+
+    @classmethod
+    def from_compiled(cls, compiled: Mapping[str, bytes]) -> Catalogs:
+        """Build translators from compiled ``.mo`` data, one per locale."""
+        translators = {
+            locale: Translator(locale, gettext.GNUTranslations(BytesIO(data)))
+            for locale, data in compiled.items()
+        }
         if DEFAULT_LOCALE not in translators:
             translators[DEFAULT_LOCALE] = Translator(DEFAULT_LOCALE, gettext.NullTranslations())
         return cls(translators)
@@ -184,10 +186,26 @@ class Catalogs:
         return negotiate_locale(language_code, self.locales)
 
 
-def _compile(
-    po_path: Path, locale: str, agency: Path | None, parsed: ParsedCatalogs
-) -> gettext.GNUTranslations:
-    """Compile the shipped catalog, with the agency's rewordings over it, into a translator."""
+def compile_catalogs(
+    root: Path,
+    only: tuple[str, ...] | None = None,
+    overlay: Path | None = None,
+    parsed: ParsedCatalogs | None = None,
+) -> dict[str, bytes]:
+    """Compile each locale's catalog (of ``only`` those), the agency's over it, to .mo data."""
+    parsed = parsed if parsed is not None else {}
+    compiled = {}
+    for po_path in sorted(root.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        locale = po_path.parent.parent.name
+        if only is not None and locale not in only:
+            continue
+        agency = overlay / locale / "LC_MESSAGES" / f"{DOMAIN}.po" if overlay else None
+        compiled[locale] = _compile(po_path, locale, agency, parsed)
+    return compiled
+
+
+def _compile(po_path: Path, locale: str, agency: Path | None, parsed: ParsedCatalogs) -> bytes:
+    """Compile the shipped catalog, with the agency's rewordings over it, to .mo data."""
     catalog = _parsed(po_path, locale, parsed)
     if agency is not None and agency.is_file():
         for message in _parsed(agency, locale, parsed):
@@ -196,8 +214,7 @@ def _compile(
                 shipped.string = message.string
     buffer = BytesIO()
     write_mo(buffer, catalog)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    return buffer.getvalue()
 
 
 def _parsed(po_path: Path, locale: str, parsed: ParsedCatalogs) -> Catalog:

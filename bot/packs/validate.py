@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
-from bot.i18n import Catalogs, ParsedCatalogs
+from bot.i18n import Catalogs, ParsedCatalogs, compile_catalogs
 from bot.packs import toml
+from bot.packs.catalog_cache import CatalogCache
 from bot.packs.catalogs import check_catalogs
 from bot.packs.loader import ContentError, PackIssue
 from bot.packs.plans import load_plans
@@ -20,16 +22,47 @@ def validate_everything(
 
 
 def load_validated(
-    content_dir: Path, locales_dir: Path, agency: Path | None = None
+    content_dir: Path,
+    locales_dir: Path,
+    agency: Path | None = None,
+    cache_dir: Path | None = None,
 ) -> tuple[ContentRegistry, Catalogs]:
-    """Load content and catalogs (with an agency's layers), refusing both on any problem."""
-    parsed: ParsedCatalogs = {}
-    content, issues = _validate(content_dir, locales_dir, agency, parsed)
-    if content is None or issues:
-        raise ContentError(issues)
+    """Load content and catalogs (with an agency's layers), refusing both on any problem.
+
+    Catalogs whose every input is byte for byte what passed a check before come compiled from
+    ``cache_dir`` (see bot.packs.catalog_cache); anything else is checked now.
+    """
+    layer = agency / "content" if agency is not None else None
     overlay = agency / "locales" if agency is not None else None
-    catalogs = Catalogs.load(locales_dir, only=content.locales, overlay=overlay, parsed=parsed)
+    try:
+        content = ContentRegistry.load(content_dir, agency=layer)
+    except ContentError:
+        raise ContentError(validate_everything(content_dir, locales_dir, agency)) from None
+    plan_issues = load_plans(content_dir)[1]
+    cache = CatalogCache(cache_dir) if cache_dir is not None else None
+    key = cache.key(locales_dir, content.locales, overlay) if cache is not None else ""
+    cached = cache.get(key) if cache is not None else None
+    catalogs = _built(cached) if cached is not None else None
+    if catalogs is None:
+        parsed: ParsedCatalogs = {}
+        issues = [*plan_issues, *check_catalogs(locales_dir, content.locales, overlay, parsed)]
+        if issues:
+            raise ContentError(issues)
+        compiled = compile_catalogs(locales_dir, content.locales, overlay, parsed)
+        catalogs = Catalogs.from_compiled(compiled)
+        if cache is not None:
+            cache.put(key, compiled)
+    elif plan_issues:
+        raise ContentError(plan_issues)
     return content, catalogs.restricted_to(content.locales)
+
+
+def _built(compiled: dict[str, bytes]) -> Catalogs | None:
+    """Build translators from cached data; a damaged file means checking again, not a crash."""
+    try:
+        return Catalogs.from_compiled(compiled)
+    except (OSError, ValueError, IndexError, struct.error):
+        return None
 
 
 def layout_locales(content_dir: Path) -> tuple[str, ...]:
