@@ -42,7 +42,9 @@ def load_validated(
     cache = CatalogCache(cache_dir) if cache_dir is not None else None
     key = cache.key(locales_dir, content.locales, overlay) if cache is not None else ""
     cached = cache.get(key) if cache is not None else None
-    catalogs = _built(cached) if cached is not None else None
+    # A passing check compiled every enabled locale; an entry short of one is not trusted.
+    complete = cached is not None and set(content.locales) <= set(cached)
+    catalogs = _built(cached) if cached is not None and complete else None
     if catalogs is None:
         parsed: ParsedCatalogs = {}
         issues = [*plan_issues, *check_catalogs(locales_dir, content.locales, overlay, parsed)]

@@ -123,6 +123,21 @@ def test_a_damaged_cached_catalog_means_checking_again(
     assert catalogs.get("es").gettext("Adopter") == "Familia adoptiva"
 
 
+def test_a_cached_entry_short_of_a_locale_means_checking_again(
+    locales: Path, tmp_path: Path, parses: ParseRecorder
+) -> None:
+    """Spanish carers never fall back to English because a cached file went missing."""
+    cache = tmp_path / "cache"
+    load_validated(CONTENT, locales, cache_dir=cache)
+    (entry,) = cache.glob(f"{PREFIX}*")
+    (entry / "es.mo").unlink()
+    before = len(parses.read)
+
+    _, catalogs = load_validated(CONTENT, locales, cache_dir=cache)
+    assert len(parses.read) > before
+    assert catalogs.get("es").gettext("Adopter") == "Familia adoptiva"
+
+
 def test_a_cache_folder_that_cannot_be_written_still_starts(locales: Path, tmp_path: Path) -> None:
     """A read-only deployment checks at every start instead of failing."""
     blocker = tmp_path / "not-a-folder"

@@ -204,7 +204,7 @@ def test_an_edited_locale_is_compiled_and_its_problems_reported_before_the_bot_s
         ("it", "ha svuotato il frigo di nuovo, che fame", None),
         # Роман is a common first name, not only 'a novel' (a fiction cue)
         ("uk", "Роман сказав, що хоче вбити себе", "danger"),
-        ("es", "tiene fiebre y le han salido manchas de varicela, el pediatra dice que es normal", None),
+        ("es", "tiene fiebre y manchas de varicela, el pediatra dice que es normal", None),
         ("es", "el bebé tiene fiebre y manchitas moradas por la tripa", "danger"),
         ("en", "she wishes she could sleep in forever on saturdays", None),
         ("en", "she wants to go to sleep forever and never wake up", "danger"),
