@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -108,29 +109,19 @@ def test_an_agency_overlay_is_part_of_the_key(tmp_path: Path) -> None:
     assert cache.key(LOCALES, enabled, None) != cache.key(LOCALES, ("en",), None)
 
 
-def test_a_damaged_cached_catalog_means_checking_again(
-    locales: Path, tmp_path: Path, parses: ParseRecorder
+def _truncate(path: Path) -> None:
+    path.write_bytes(b"\x00\x01")
+
+
+@pytest.mark.parametrize("damage", [_truncate, Path.unlink], ids=["truncated", "missing"])
+def test_a_damaged_or_incomplete_cache_entry_means_checking_again(
+    locales: Path, tmp_path: Path, parses: ParseRecorder, damage: Callable[[Path], None]
 ) -> None:
-    """A truncated .mo in the cache is ignored: the catalogs are parsed and checked again."""
+    """A truncated or missing .mo is never served: Spanish carers never fall back to English."""
     cache = tmp_path / "cache"
     load_validated(CONTENT, locales, cache_dir=cache)
     (entry,) = cache.glob(f"{PREFIX}*")
-    (entry / "es.mo").write_bytes(b"\x00\x01")
-    before = len(parses.read)
-
-    _, catalogs = load_validated(CONTENT, locales, cache_dir=cache)
-    assert len(parses.read) > before
-    assert catalogs.get("es").gettext("Adopter") == "Familia adoptiva"
-
-
-def test_a_cached_entry_short_of_a_locale_means_checking_again(
-    locales: Path, tmp_path: Path, parses: ParseRecorder
-) -> None:
-    """Spanish carers never fall back to English because a cached file went missing."""
-    cache = tmp_path / "cache"
-    load_validated(CONTENT, locales, cache_dir=cache)
-    (entry,) = cache.glob(f"{PREFIX}*")
-    (entry / "es.mo").unlink()
+    damage(entry / "es.mo")
     before = len(parses.read)
 
     _, catalogs = load_validated(CONTENT, locales, cache_dir=cache)
