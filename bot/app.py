@@ -33,6 +33,7 @@ from bot.services.prompts import PromptService
 from bot.services.reflections import ReflectionService
 from bot.services.status import StatusService
 from bot.services.trainers import TrainerService
+from bot.startup import freeze_long_lived
 from bot.storage.db import Database, make_engine
 from bot.storage.migrate import ensure_current
 from bot.storage.sender_lock import SenderLock
@@ -139,6 +140,8 @@ async def warm_judgement(context: BotContext) -> None:
     services = context.bot_data.services
     locales = await services.carers.locales_in_use()
     await asyncio.to_thread(services.content.warm, locales)
+    if context.bot_data.freeze_after_warm:
+        await asyncio.to_thread(freeze_long_lived)
 
 
 async def on_shutdown(app: BotApplication) -> None:

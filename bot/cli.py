@@ -244,7 +244,9 @@ def _started(settings: Settings) -> BotApplication:
     with collector_paused():
         from bot.app import build_application
 
-        return build_application(settings)
+        app = build_application(settings)
+    app.bot_data.freeze_after_warm = True
+    return app
 
 
 def _refused_by_telegram(error: Exception) -> int:

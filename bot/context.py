@@ -48,6 +48,8 @@ class BotData:
     dev_chat_id: int | None = None
     sweep_interval: float = 30.0
     retention_days: int = 365
+    # A long-running process freezes what the start and the first compile made (bot.startup).
+    freeze_after_warm: bool = False
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -105,6 +106,28 @@ async def test_start_up_compiles_the_languages_carers_use_and_no_other(
         (warm,) = chat.app.job_queue.get_jobs_by_name(WARM_JOB)
         await warm.run(chat.app)
         assert registry.judgement.compiled == ("en",)
+
+
+async def test_a_long_running_process_freezes_the_compiled_rules_after_warming(
+    tmp_path: Path, sqlite_url: str, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`run` and `serve` set the flag: the warm job then freezes what it compiled."""
+    monkeypatch.setitem(judgement._PROOFS, "always", False)
+    content = light_copy(tmp_path)
+    settings = Settings(database_url=sqlite_url, content_dir=content, _env_file=None)
+    async with running_chat(settings, clock) as chat:
+        await chat.onboard()
+    try:
+        async with running_chat(settings, clock) as chat:
+            chat.app.bot_data.freeze_after_warm = True
+            frozen = gc.get_freeze_count()
+            assert chat.app.job_queue is not None
+            (warm,) = chat.app.job_queue.get_jobs_by_name(WARM_JOB)
+            await warm.run(chat.app)
+            assert chat.app.bot_data.services.content.judgement.compiled == ("en",)
+            assert gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()  # the rest of the test run collects as usual
 
 
 # Imported only when their work comes: a migration, a carer's first reflection, a word that
