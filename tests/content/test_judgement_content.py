@@ -212,6 +212,7 @@ def test_an_edited_locale_is_compiled_and_its_problems_reported_before_the_bot_s
         ("en", "the baby is breathing fast and her lips look grey", "danger"),
         ("en", "he is holding a bag for his mate while he plays football", None),
         ("en", "he is holding a bag of drugs for some older lads", "disclosure"),
+        ("en", "holding a bag for a mate while he goes to meet some older lads", "disclosure"),
     ],
 )
 def test_idioms_names_and_words_that_only_look_like_cues_decide_nothing(
