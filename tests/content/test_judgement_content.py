@@ -206,6 +206,10 @@ def test_an_edited_locale_is_compiled_and_its_problems_reported_before_the_bot_s
         ("uk", "Роман сказав, що хоче вбити себе", "danger"),
         ("es", "tiene fiebre y manchas de varicela, el pediatra dice que es normal", None),
         ("es", "el bebé tiene fiebre y manchitas moradas por la tripa", "danger"),
+        # 'nudes' shares a stem with 'nudo' (a knot): a shoelace is no disclosure
+        ("es", "aprendió a hacerse el nudo de los cordones él solo", None),
+        ("es", "un chico de clase le pide nudes por instagram", "disclosure"),
+        ("es", "ya se ata el nudo de los zapatos, y un hombre le pide nudes", "disclosure"),
         ("en", "she wishes she could sleep in forever on saturdays", None),
         ("en", "she wants to go to sleep forever and never wake up", "danger"),
         ("en", "he was breathing fast after the race but fine", None),
