@@ -13,7 +13,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_skeleton, format_time, get_timezone_location
+from babel.dates import (
+    format_datetime,
+    format_skeleton,
+    format_time,
+    get_timezone_location,
+    match_skeleton,
+)
 from babel.lists import format_list
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -29,6 +35,8 @@ FSI, PDI, RLM = "\u2068", "\u2069", "\u200f"
 # IANA renames whose translated city names CLDR keeps under the former id.
 CLDR_ZONE_NAMES = {"Europe/Kyiv": "Europe/Kiev", "Asia/Kolkata": "Asia/Calcutta"}
 _COMMAND = re.compile(r"(?<![\w/])/[a-z_]+")
+# A quoted literal in a CLDR pattern, or a run of abbreviated weekday letters outside one.
+_LITERAL_OR_WEEKDAY = re.compile(r"'[^']*'|(?<!E)E{1,3}(?!E)|(?<!c)c{1,3}(?!c)")
 
 
 class IsolatingText(str):
@@ -102,9 +110,20 @@ class Translator:
     def datetime(self, value: datetime, zone: str) -> str:
         """Format an instant in the carer's timezone with this locale's own clock: one per text."""
         local = value.astimezone(ZoneInfo(zone))
-        day = format_skeleton("MMMEd", local, locale=self._babel)
+        day = format_datetime(local, self._day_in_prose, locale=self._babel)
         pattern = str(self._babel.datetime_formats["short"])
         return pattern.replace("{1}", day).replace("{0}", self.time(local.timetz()))
+
+    @cached_property
+    def _day_in_prose(self) -> str:
+        """The locale's weekday-month-day pattern, weekday written out: 'el martes, 24 nov'.
+
+        An abbreviated weekday reads oddly inside a sentence ('el mar, 24 nov': 'mar' is also
+        'sea'), so the CLDR pattern for the skeleton ``MMMEd`` gets the full weekday name.
+        """
+        skeletons = self._babel.datetime_skeletons
+        pattern = str(skeletons[match_skeleton("MMMEd", skeletons)].pattern)
+        return _LITERAL_OR_WEEKDAY.sub(lambda m: m[0] if m[0].startswith("'") else "EEEE", pattern)
 
     def day(self, value: date) -> str:
         """Format a calendar day briefly ('23 Nov', '23 nov', '11月23日')."""

@@ -11,6 +11,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot.config import PROJECT_ROOT
+from bot.domain.model import Dimension
 from bot.i18n import Catalogs, negotiate_locale
 from bot.packs.registry import ContentRegistry
 
@@ -102,8 +103,8 @@ def test_dates_and_weekdays_use_the_carers_locale() -> None:
     assert catalogs.get("es").time(time(19, 30)) == "19:30"
     assert catalogs.get("en").time(time(19, 30)).replace("\u202f", " ") == "7:30 PM"
     moment = datetime(2026, 11, 23, 18, 30, tzinfo=UTC)
-    assert catalogs.get("es").datetime(moment, "Europe/Madrid") == "lun, 23 nov, 19:30"
-    assert catalogs.get("en").datetime(moment, "Europe/Madrid") == "Mon, Nov 23, 7:30\u202fPM"
+    assert catalogs.get("es").datetime(moment, "Europe/Madrid") == "lunes, 23 nov, 19:30"
+    assert catalogs.get("en").datetime(moment, "Europe/Madrid") == "Monday, Nov 23, 7:30\u202fPM"
 
 
 def test_languages_without_packs_are_not_offered() -> None:
@@ -147,3 +148,18 @@ def test_negotiation_only_offers_enabled_locales() -> None:
     catalogs = Catalogs.load(Path(LOCALES)).restricted_to(("en", "es"))
     assert catalogs.negotiate("uk") == "en"
     assert catalogs.negotiate("es-MX") == "es"
+
+
+@pytest.mark.parametrize("locale", [locale for locale in SHIPPED if locale != "en"])
+def test_every_translated_locale_has_a_glossary_naming_its_dimensions(locale: str) -> None:
+    """Translators follow docs/glossary/<locale>.md; it must exist and use the packs' names."""
+    glossary = PROJECT_ROOT / "docs" / "glossary" / f"{locale}.md"
+    assert glossary.is_file(), f"no glossary for {locale}"
+    text = glossary.read_text(encoding="utf-8")
+    registry = ContentRegistry.load(PROJECT_ROOT / "content")
+    missing = [
+        name
+        for dimension in Dimension
+        if (name := registry.dimension_name(dimension, locale)) not in text
+    ]
+    assert missing == []

@@ -24,7 +24,7 @@ async def test_onboarding_saves_every_answer_and_schedules_the_first_prompt(chat
     assert carer.next_prompt_at == datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
     assert (
         "Prompts come on Mon, Wed, and Fri at 9:00 PM (New York). "
-        "The next one: Mon, Nov 23, 9:00 PM." in chat.last_text()
+        "The next one: Monday, Nov 23, 9:00 PM." in chat.last_text()
     )
 
 
