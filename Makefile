@@ -20,7 +20,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests bench
-	$(BIN)/mypy bot tests
+	$(BIN)/mypy bot tests bench
 	$(BIN)/python -m bot packs check
 
 test: lint

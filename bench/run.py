@@ -576,7 +576,7 @@ def timing_engine(engine: SuggestionEngine) -> Iterator[list[float]]:
     try:
         yield spent
     finally:
-        del engine.assess  # type: ignore[method-assign]
+        del engine.assess
 
 
 @contextmanager
@@ -589,7 +589,7 @@ def fixed_answer(engine: SuggestionEngine) -> Iterator[list[float]]:
     try:
         yield [0.0]
     finally:
-        del engine.assess  # type: ignore[method-assign]
+        del engine.assess
 
 
 async def reflection_round_trips(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Protocol
 
 from bot.domain.group_report import K_ANONYMITY
 from bot.domain.model import Dimension
@@ -24,6 +25,14 @@ from bot.services.trainer_views import (
     ThemeScreen,
     Typing,
 )
+
+
+class DimensionNames(Protocol):
+    """What a chart needs of the packs: each dimension's name in a locale."""
+
+    def dimension_name(self, dimension: Dimension, locale: str) -> str:
+        """Return the display name of a dimension."""
+        ...
 
 
 def plan_name(t: Translator, plan: PlanView) -> str:
@@ -445,7 +454,7 @@ def digest_intro(t: Translator) -> str:
     return t.gettext("Your Monday digest: last week in your groups. Turn it off in /trainer.")
 
 
-def chart_spec(t: Translator, content: ContentRegistry, screen: ReportScreen) -> ChartSpec | None:
+def chart_spec(t: Translator, content: DimensionNames, screen: ReportScreen) -> ChartSpec | None:
     """Build the report chart in the trainer's language; nothing when figures are hidden."""
     report = screen.report
     if not report.shown or report.reflections is None:
