@@ -81,11 +81,21 @@ def right_to_left(message: str) -> IsolatingText:
 class Translator:
     """Everything a handler needs to speak one locale: gettext plus Babel formatting."""
 
-    def __init__(self, locale: str, translations: gettext.NullTranslations) -> None:
-        """Bind a locale code to its compiled catalog."""
+    def __init__(
+        self, locale: str, translations: gettext.NullTranslations, formats: str | None = None
+    ) -> None:
+        """Bind a locale code to its compiled catalog; ``formats`` names its regional CLDR data.
+
+        Words come from the catalog; dates, times, lists and city names from ``formats``
+        (``en_GB``: "Monday 23 Nov, 19:30"), or from the bare language when it is not given.
+        """
         self.locale = locale
-        self._babel = Locale.parse(locale)
+        self._babel = Locale.parse(formats or locale)
         self._translations = translations
+
+    def formatted_as(self, formats: str | None) -> Translator:
+        """The same words with another region's dates, times and lists."""
+        return Translator(self.locale, self._translations, formats)
 
     @cached_property
     def rtl(self) -> bool:
@@ -190,9 +200,19 @@ class Catalogs:
             translators[DEFAULT_LOCALE] = Translator(DEFAULT_LOCALE, gettext.NullTranslations())
         return cls(translators)
 
-    def restricted_to(self, locales: tuple[str, ...]) -> Catalogs:
-        """Offer only languages the content packs also speak, so no carer meets a gap."""
-        kept = {loc: tr for loc, tr in self._translators.items() if loc in locales}
+    def restricted_to(
+        self, locales: tuple[str, ...], formats: Mapping[str, str] | None = None
+    ) -> Catalogs:
+        """Offer only languages the content packs also speak, so no carer meets a gap.
+
+        ``formats`` gives a language its region's conventions (content/locales.toml).
+        """
+        formats = formats or {}
+        kept = {
+            loc: tr.formatted_as(formats[loc]) if loc in formats else tr
+            for loc, tr in self._translators.items()
+            if loc in locales
+        }
         kept.setdefault(DEFAULT_LOCALE, self._translators[DEFAULT_LOCALE])
         return Catalogs(kept, order=(DEFAULT_LOCALE, *locales))
 

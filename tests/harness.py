@@ -114,7 +114,7 @@ class Chat:
         language: str = "English",
         role: str = "Foster carer",
         ages: str = "5–10 years",
-        time_label: str = "7:30 PM",
+        time_label: str = "19:30",
         timezone: str = "London",
         start: bool = True,
     ) -> None:

@@ -64,7 +64,7 @@ def _carer_joins(user: int) -> list[str]:
         "#1",  # Foster carer
         "#3",  # 5–10 years
         "#8",  # Done (Mon, Wed, Fri)
-        "#5",  # 7:30 PM
+        "#5",  # 19:30
         "#1",  # London
         "#1",  # I understand, let's begin
         "Bedtime went better tonight: we read together and she fell asleep calmly.",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
+from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ValidationError
 
 from bot.domain.model import AgeBand, Dimension, Role
@@ -87,6 +88,8 @@ class RawContent:
     locales: tuple[str, ...]
     root: Path
     source_locale: str = "en"
+    # The CLDR locale each language's dates, times and lists follow, where not its own.
+    formats: dict[str, str] = field(default_factory=dict)
     agency: Path | None = None
     retired: tuple[Retired, ...] = ()
     # The saved word lookups the compile used (None when built by hand, e.g. in tests).
@@ -154,9 +157,9 @@ def load_raw_content(root: Path, agency: Path | None = None) -> RawContent:
     ``agency`` is an agency's own ``content/`` folder, layered over ``root`` (docs/agencies.md).
     """
     collector = _Collector(agency)
-    locales_file, _ = collector.read(root / "locales.toml", LocalesFile)
+    locales_file, locales_index = collector.read(root / "locales.toml", LocalesFile)
     source = locales_file.source if locales_file else "en"
-    locales = _enabled_locales(collector, root, agency, locales_file)
+    locales, formats = _enabled_locales(collector, root, agency, (locales_file, locales_index))
     retired: list[Retired] = []
     layers = _Layers(collector, root, agency, source, locales, {}, retired)
     packs: dict[Dimension, PackFile] = {}
@@ -188,6 +191,7 @@ def load_raw_content(root: Path, agency: Path | None = None) -> RawContent:
         locales=locales,
         root=root,
         source_locale=source,
+        formats=formats,
         agency=agency,
         retired=tuple(retired),
         words=words,
@@ -195,31 +199,71 @@ def load_raw_content(root: Path, agency: Path | None = None) -> RawContent:
 
 
 def _enabled_locales(
-    collector: _Collector, root: Path, agency: Path | None, shipped: LocalesFile | None
-) -> tuple[str, ...]:
-    """The shipped locales, or the subset an agency enables (it cannot enable more)."""
-    if shipped is None:
-        return ()
-    enabled = list(dict.fromkeys(shipped.enabled))
-    if shipped.source not in enabled:
-        collector.add(
-            root / "locales.toml", 1, f"enabled must include the source locale {shipped.source!r}"
-        )
+    collector: _Collector,
+    root: Path,
+    agency: Path | None,
+    shipped: tuple[LocalesFile | None, LineIndex],
+) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The shipped locales, or the subset an agency enables (it cannot enable more); formats."""
+    locales_file, shipped_index = shipped
+    if locales_file is None:
+        return (), {}
+    path = root / "locales.toml"
+    enabled = list(dict.fromkeys(locales_file.enabled))
+    if locales_file.source not in enabled:
+        collector.add(path, 1, f"enabled must include the source locale {locales_file.source!r}")
+    formats = _checked_formats(collector, (path, shipped_index), locales_file.formats, enabled)
     if agency is None:
-        return tuple(enabled)
+        return tuple(enabled), formats
     path = agency / "locales.toml"
     chosen, index = collector.read_optional(path, AgencyLocalesFile)
     if chosen is None:
-        return tuple(enabled)
-    unknown = [locale for locale in chosen.enabled if locale not in enabled]
-    if unknown:
-        collector.add(
-            path,
-            index.line_of(("enabled",)),
-            f"enabled: {', '.join(unknown)} not complete in the shipped content "
-            "(see python -m bot packs coverage)",
+        return tuple(enabled), formats
+    if chosen.enabled is not None:
+        unknown = [locale for locale in chosen.enabled if locale not in enabled]
+        if unknown:
+            collector.add(
+                path,
+                index.line_of(("enabled",)),
+                f"enabled: {', '.join(unknown)} not complete in the shipped content "
+                "(see python -m bot packs coverage)",
+            )
+        enabled = [locale for locale in dict.fromkeys(chosen.enabled) if locale in enabled]
+    formats |= _checked_formats(collector, (path, index), chosen.formats, enabled)
+    return tuple(enabled), {loc: fmt for loc, fmt in formats.items() if loc in enabled}
+
+
+def _checked_formats(
+    collector: _Collector,
+    where: tuple[Path, LineIndex],
+    formats: dict[str, str],
+    enabled: list[str],
+) -> dict[str, str]:
+    """Keep each ``formats`` entry Babel knows as a form of an enabled language."""
+    path, index = where
+    kept = {}
+    for locale, chosen in formats.items():
+        problem = (
+            f"{locale!r} is not an enabled locale"
+            if locale not in enabled
+            else format_locale_problem(locale, chosen)
         )
-    return tuple(locale for locale in dict.fromkeys(chosen.enabled) if locale in enabled)
+        if problem:
+            collector.add(path, index.line_of(("formats", locale)), f"formats.{locale}: {problem}")
+        else:
+            kept[locale] = chosen
+    return kept
+
+
+def format_locale_problem(locale: str, chosen: str) -> str | None:
+    """Say why ``chosen`` cannot format ``locale`` (unknown to CLDR, or another language)."""
+    try:
+        language = Locale.parse(chosen).language
+    except (ValueError, UnknownLocaleError):
+        return f"{chosen!r} is not a locale in Babel's CLDR data"
+    if language != Locale.parse(locale).language:
+        return f"{chosen!r} is not a form of {locale!r}"
+    return None
 
 
 def _layer_pack(layers: _Layers, pack: PackFile, dimension: Dimension) -> PackFile:

@@ -135,6 +135,7 @@ class ContentRegistry:
         self.words = raw.words or WordBook(raw.root / WordBook.FILE)
         self._contacts = dict(raw.safeguarding.contacts)
         self.source_locale = raw.source_locale
+        self.formats = dict(raw.formats)
         self.retired = raw.retired
         self._vector_files = (raw.root, raw.agency)
         self._embeddings: EmbeddingCache | None = None

@@ -15,6 +15,9 @@ _PHONE = re.compile(r"[0-9 +()\-]{2,30}")
 
 ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z_]+\.[a-z0-9_]+$")]
 LocaleCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")]
+# A CLDR locale for dates, times and lists: language, then optional script and region (en_GB).
+_FORMAT_LOCALE = r"^[a-z]{2,3}(_[A-Z][a-z]{3})?(_[A-Z]{2})?$"
+FormatLocale = Annotated[str, StringConstraints(pattern=_FORMAT_LOCALE)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT_LENGTH)]
 Word = Annotated[str, StringConstraints(min_length=1, max_length=60)]
 
@@ -31,12 +34,16 @@ class LocalesFile(_Strict):
 
     source: LocaleCode
     enabled: list[LocaleCode] = Field(min_length=1)
+    # The regional conventions each language is written with: dates, clock, lists ("en_GB").
+    formats: dict[LocaleCode, FormatLocale] = Field(default_factory=dict)
 
 
 class AgencyLocalesFile(_Strict):
-    """An agency's ``locales.toml``: the subset of shipped locales its carers may choose."""
+    """An agency's ``locales.toml``: the shipped locales its carers may choose, and formats."""
 
-    enabled: list[LocaleCode] = Field(min_length=1)
+    enabled: list[LocaleCode] | None = Field(default=None, min_length=1)
+    # Over the shipped formats: an Iraqi agency writes Arabic dates as in Iraq ("ar_IQ").
+    formats: dict[LocaleCode, FormatLocale] = Field(default_factory=dict)
 
 
 class PackManifest(_Strict):

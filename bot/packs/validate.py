@@ -56,7 +56,7 @@ def load_validated(
             cache.put(key, compiled)
     elif plan_issues:
         raise ContentError(plan_issues)
-    return content, catalogs.restricted_to(content.locales)
+    return content, catalogs.restricted_to(content.locales, content.formats)
 
 
 def _built(compiled: dict[str, bytes]) -> Catalogs | None:

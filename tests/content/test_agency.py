@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -76,7 +77,7 @@ async def test_a_carer_of_the_agency_meets_its_wording_rules_and_contacts(
         await chat.tap("Relative foster carer")
         await chat.tap("5–10 years")
         await chat.tap("Done")
-        await chat.tap("7:30 PM")
+        await chat.tap("19:30")
         await chat.tap("London")
         await chat.tap("I understand")
         await chat.send("the gardai brought her home at 3am, she had been gone since teatime")
@@ -167,3 +168,50 @@ def test_packs_check_lists_the_retirements(capsys: pytest.CaptureFixture[str]) -
     out = capsys.readouterr().out
     assert "retired acceptance.p01: Our carers asked" in out
     assert "retired grooming_animals: Replaced by ie_grooming_animals" in out
+
+
+REGIONAL_MOMENT = datetime(2026, 11, 23, 18, 30, tzinfo=UTC)
+
+
+def test_english_follows_the_uk_and_an_agency_sets_its_own_region() -> None:
+    """Shipped English writes dates, clock and lists the UK way; the Irish example its own."""
+    _, shipped = load_validated(CONTENT, LOCALES)
+    english = shipped.get("en")
+    assert english.datetime(REGIONAL_MOMENT, "Europe/London") == "Monday 23 Nov, 18:30"
+    assert english.join(["Mon", "Wed", "Fri"]) == "Mon, Wed and Fri"
+    _, irish = load_validated(CONTENT, LOCALES, EXAMPLE)
+    assert irish.get("en").datetime(REGIONAL_MOMENT, "Europe/Dublin") == "Monday, 23 Nov, 18:30"
+
+
+def test_an_iraqi_agency_gets_the_month_names_used_in_iraq(tmp_path: Path) -> None:
+    """ar_IQ names November تشرين الثاني where plain Arabic says نوفمبر; words stay the same."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "locales.toml").write_text(
+        '[formats]\nar = "ar_IQ"\nckb = "ckb_IQ"\n', encoding="utf-8"
+    )
+    _, shipped = load_validated(CONTENT, LOCALES)
+    _, iraqi = load_validated(CONTENT, LOCALES, tmp_path)
+    assert "نوفمبر" in shipped.get("ar").datetime(REGIONAL_MOMENT, "Asia/Baghdad")
+    assert "تشرين الثاني" in iraqi.get("ar").datetime(REGIONAL_MOMENT, "Asia/Baghdad")
+    assert iraqi.get("ar").gettext("Done") == shipped.get("ar").gettext("Done")
+
+
+@pytest.mark.parametrize(
+    ("formats", "problem"),
+    [
+        ('en = "en_XX"', "formats.en: 'en_XX' is not a locale in Babel's CLDR data"),
+        ('en = "fr_FR"', "formats.en: 'fr_FR' is not a form of 'en'"),
+        ('th = "th_TH"', "formats.th: 'th' is not an enabled locale"),
+    ],
+)
+def test_a_regional_format_that_cannot_apply_is_refused_with_its_line(
+    agency: Path, formats: str, problem: str
+) -> None:
+    """An unknown region, another language or a locale not enabled fails packs check."""
+    path = agency / "content" / "locales.toml"
+    path.write_text(f'enabled = ["en"]\n\n[formats]\n{formats}\n', encoding="utf-8")
+    messages = [
+        f"{issue.path.name}:{issue.line}: {issue.message}"
+        for issue in validate_everything(CONTENT, LOCALES, agency)
+    ]
+    assert f"locales.toml:4: {problem}" in messages

@@ -10,7 +10,7 @@ from tests.harness import Chat
 async def test_onboarding_saves_every_answer_and_schedules_the_first_prompt(chat: Chat) -> None:
     """A carer who completes /start gets a schedule at their local time."""
     await chat.onboard(
-        role="Kinship carer", ages="11–18 years", time_label="9:00 PM", timezone="New York"
+        role="Kinship carer", ages="11–18 years", time_label="21:00", timezone="New York"
     )
     carer = chat.carer()
     assert carer is not None
@@ -23,8 +23,8 @@ async def test_onboarding_saves_every_answer_and_schedules_the_first_prompt(chat
     # Monday 23 Nov 2026 21:00 in New York (EST, UTC-5) is Tuesday 02:00 UTC.
     assert carer.next_prompt_at == datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
     assert (
-        "Prompts come on Mon, Wed, and Fri at 9:00 PM (New York). "
-        "The next one: Monday, Nov 23, 9:00 PM." in chat.last_text()
+        "Prompts come on Mon, Wed and Fri at 21:00 (New York). "
+        "The next one: Monday 23 Nov, 21:00." in chat.last_text()
     )
 
 
@@ -89,7 +89,7 @@ async def test_typed_time_and_timezone_are_validated_and_nothing_is_lost(chat: C
 async def test_shared_location_sets_the_timezone(chat: Chat) -> None:
     """A location shared at the timezone step is mapped to its IANA zone."""
     await chat.send("/start")
-    for label in ("English", "Foster carer", "5–10 years", "Done", "7:30 PM"):
+    for label in ("English", "Foster carer", "5–10 years", "Done", "19:30"):
         await chat.tap(label)
     await chat.send_update(chat.users.location(40.4168, -3.7038))
     assert chat.carer().timezone == "Europe/Madrid"  # type: ignore[union-attr]
@@ -120,11 +120,11 @@ async def test_settings_change_any_answer_and_reschedule(chat: Chat) -> None:
     await chat.send("/settings")
     assert "Role: Foster carer" in chat.last_text()
     await chat.tap("Time")
-    await chat.tap("9:00 AM")
+    await chat.tap("09:00")
     carer = chat.carer()
     assert carer is not None and carer.prompt_time == "09:00"
     assert carer.next_prompt_at == datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
-    assert "Time: 9:00 AM" in chat.last_text()
+    assert "Time: 09:00" in chat.last_text()
     await chat.tap("Language")
     await chat.tap("Español")
     assert chat.carer().locale == "es"  # type: ignore[union-attr]

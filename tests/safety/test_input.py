@@ -191,12 +191,12 @@ async def test_a_blocked_carer_is_told_why_on_return_and_resume_works(chat: Chat
     await chat.run_sweep()
     chat.clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
     calls = await chat.send("/start")
-    assert "Your prompts stopped on Monday, Nov 23" in calls[0].text
+    assert "Your prompts stopped on Monday 23 Nov" in calls[0].text
     again = await chat.send("/help")
     assert all("prompts stopped on" not in call.text for call in again)
     resumed = await chat.send("/resume")
     assert "Welcome back" in resumed[-1].text
-    assert "The next one: Friday, Nov 27" in resumed[-1].text
+    assert "The next one: Friday 27 Nov" in resumed[-1].text
     chat.clock.set(datetime(2026, 11, 27, 19, 30, 5, tzinfo=UTC))
     assert len(await chat.run_sweep()) == 1
 
