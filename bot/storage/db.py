@@ -13,6 +13,8 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
 
+from bot.storage.models import describe_for_postgresql
+
 ResultT = TypeVar("ResultT")
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,7 @@ def make_engine(url: str) -> Engine:
         return engine
     engine = create_engine(url, hide_parameters=True)
     _ping_when_idle(engine)
+    describe_for_postgresql()
     return engine
 
 

@@ -30,12 +30,13 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bot.domain import delivery as delivery_state
 from bot.domain.pending import REFLECTION_PREFIX, Pending
+from bot.storage.dialects import postgresql_insert
 from bot.storage.models import (
     Carer,
     GroupMember,
@@ -339,13 +340,14 @@ def delete_carer(*, session: Session, carer_id: int) -> None:
     session.execute(delete(Carer).where(col(Carer.id) == carer_id))
 
 
-def _insert_once(session: Session, table: object, values: dict[str, object]) -> bool:
+def _insert_once(session: Session, table: type[Any] | Table, values: dict[str, object]) -> bool:
     """Insert a row unless its key exists; True when this call inserted it (race-safe).
 
     A returned row, not the rowcount, says so: PostgreSQL reports no count for a skipped row.
     """
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement: Insert = dialect.insert(table).values(**values).on_conflict_do_nothing()
+    on_postgresql = session.get_bind().dialect.name == "postgresql"
+    insert = postgresql_insert(table) if on_postgresql else sqlite.insert(table)
+    statement: Insert = insert.values(**values).on_conflict_do_nothing()
     return session.execute(statement.returning(literal_column("1"))).first() is not None
 
 
@@ -385,7 +387,7 @@ def _claim_update_statement(dialect: str) -> Insert:
         return sa_select(col(column)).where(sender).scalar_subquery().label(column.key)
 
     table = HandledUpdate.__table__  # type: ignore[attr-defined]
-    insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    insert = postgresql_insert(table) if dialect == "postgresql" else sqlite.insert(table)
     return (
         insert.values(update_id=bindparam("update_id"), received_at=bindparam("received_at"))
         .on_conflict_do_nothing()
@@ -497,7 +499,7 @@ def insert_scheduled(*, session: Session, rows: Sequence[dict[str, object]]) -> 
     table = _DELIVERIES
     statement: Insert
     if session.get_bind().dialect.name == "postgresql":
-        statement = postgresql.insert(table).on_conflict_do_nothing(
+        statement = postgresql_insert(table).on_conflict_do_nothing(
             index_elements=["carer_id", "due_at"], index_where=text("kind = 'scheduled'")
         )
     else:

@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, or_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlmodel import Session, col, select
 
 from bot.domain import delivery as delivery_state
 from bot.domain.model import Dimension
 from bot.domain.programme import GroupCalendar, PlanWeek
+from bot.storage.dialects import postgresql_insert
 from bot.storage.models import (
     Broadcast,
     CareGroup,
@@ -303,7 +304,7 @@ def freeze_report(
     values = {"group_id": group_id, "week": week, "figures": figures, "frozen_at": now}
     table = GroupWeekReport.__table__  # type: ignore[attr-defined]
     statement = (
-        postgresql.insert(table).on_conflict_do_nothing(index_elements=["group_id", "week"])
+        postgresql_insert(table).on_conflict_do_nothing(index_elements=["group_id", "week"])
         if session.get_bind().dialect.name == "postgresql"
         else sqlite.insert(table).on_conflict_do_nothing()
     )
