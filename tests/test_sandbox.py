@@ -54,6 +54,55 @@ def test_sandbox_chat_in_spanish(tmp_path: Path) -> None:
     assert not (tmp_path / "securebase.db").exists()
 
 
+def _sandbox(tmp_path: Path, lines: list[str]) -> str:
+    """Run the sandbox on a script as a new user would type it; return what it printed."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT_ROOT), "HOME": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def _two_reflections_then_journal(language_button: str, first: str, second: str) -> list[str]:
+    onboarding = ["/start", language_button, "#1", "#3", "#8", "#5", "#1", "#1"]
+    return [*onboarding, "/prompt", first, ":wait 1d", second, "/journal", ":quit"]
+
+
+def test_sandbox_in_ukrainian_counts_entries_with_the_few_form(tmp_path: Path) -> None:
+    """A new user switches to Ukrainian: dates, times and the journal's plural read right."""
+    out = _sandbox(
+        tmp_path,
+        _two_reflections_then_journal(
+            "#7",  # Українська
+            "Сьогодні ми разом пекли пиріг, і він дозволив мені допомогти.",
+            "Увечері вона довго плакала, але потім заснула в мене на руках.",
+        ),
+    )
+    assert "Усе готово. Запитання надходять у такі дні: пн, ср і пт, о 19:30" in out
+    assert "Ваш щоденник: 2 записи." in out  # one: 1 запис, few: 2 записи, many: 5 записів
+
+
+def test_sandbox_in_arabic_isolates_values_and_uses_the_dual(tmp_path: Path) -> None:
+    """A new user switches to Arabic: numbers isolated inside right-to-left text, dual form."""
+    out = _sandbox(
+        tmp_path,
+        _two_reflections_then_journal(
+            "#8",  # العربية
+            "خبزنا كعكة معاً اليوم وسمح لي بالمساعدة في التزيين.",
+            "بكت طويلاً في المساء ثم نامت بين ذراعي.",
+        ),
+    )
+    assert "دفتر تأمّلاتك: \u20682\u2069 تأمّلان." in out  # the dual, the 2 isolated
+    assert "\u2068/journal\u2069" in out  # a Latin command cannot flip the sentence
+
+
 def _carer_joins(user: int) -> list[str]:
     """Sandbox user N opens the group's link, joins, sets up, and writes a reflection."""
     return [
