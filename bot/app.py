@@ -77,6 +77,7 @@ def build_application(
         shipped_plans=load_plans(settings.content_dir)[0],
         default_zones={loc: zones[0] for loc, zones in keyboards.SUGGESTED_TIMEZONES.items()},
         negotiate=catalogs.negotiate,
+        places=lambda locale: catalogs.get(locale).zones_by_city,
     )
     trainers.sync_shipped_plans(trainer_texts.shipped_plan_names(catalogs.get(DEFAULT_LOCALE)))
     app.bot_data.services = Services(
@@ -97,7 +98,13 @@ def build_application(
             SenderLock(db.engine),
             lease=settings.delivery_lease_seconds,
         ),
-        inbox=InboxService(db, clock, reflections, trainer_input=trainers.typed),
+        inbox=InboxService(
+            db,
+            clock,
+            reflections,
+            trainer_input=trainers.typed,
+            places=lambda locale: catalogs.get(locale).zones_by_city,
+        ),
         reflections=reflections,
         journal=JournalService(db, content, clock, retention_days=settings.retention_days),
         status=StatusService(db, clock, lease=timedelta(seconds=settings.delivery_lease_seconds)),

@@ -26,6 +26,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_percent
 
+from bot.domain.schedule import place_key
+
 DEFAULT_LOCALE = "en"
 DOMAIN = "messages"
 # Catalogs already parsed by the start-up check, by path, handed on so each is read once.
@@ -142,6 +144,16 @@ class Translator:
     def percent(self, value: float) -> str:
         """Format a share the way this locale writes percentages."""
         return str(format_percent(value, locale=self._babel))
+
+    @cached_property
+    def zones_by_city(self) -> dict[str, str]:
+        """Map this locale's city names ("ciudad de mexico", "київ") to IANA ids, for typing."""
+        current = {former: zone for zone, former in CLDR_ZONE_NAMES.items()}
+        return {
+            place_key(names["city"]): current.get(zone, zone)
+            for zone, names in self._babel.time_zones.items()
+            if "city" in names
+        }
 
     def zone_name(self, zone: str) -> str:
         """Name a timezone by its city in this locale ('Ciudad de México', not the IANA id)."""

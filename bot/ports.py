@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bot.domain.delivery import SendOutcome
+
+# A locale's city names, folded by bot.domain.schedule.place_key, to IANA zone ids: what a
+# carer may type for their timezone in their own language ("Ciudad de México", "Київ").
+Places = Callable[[str], Mapping[str, str]]
+
+
+def no_places(_locale: str) -> Mapping[str, str]:
+    """No city names in any language: IANA ids and English city names only."""
+    return {}
 
 
 class Clock(Protocol):

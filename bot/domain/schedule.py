@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+import unicodedata
+from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -44,9 +45,19 @@ def parse_local_time(text: str) -> time:
     return time(hour, minute)
 
 
-def resolve_timezone(name: str) -> ZoneInfo:
-    """Return the IANA zone a carer named, ignoring case and spaces typed for underscores."""
-    key = _zone_keys().get(name.strip().replace(" ", "_").casefold())
+def resolve_timezone(name: str, places: Mapping[str, str] | None = None) -> ZoneInfo:
+    """Return the zone a carer named: an IANA id, or a city in their language or English.
+
+    ``places`` maps cities as ``place_key`` folds them ("ciudad de mexico", "київ") to IANA
+    ids, in the carer's language; English city names come from the ids themselves ("new york").
+    Case, accents, and spaces or underscores do not matter.
+    """
+    place = place_key(name)
+    key = (
+        _zone_keys().get(name.strip().replace(" ", "_").casefold())
+        or (places or {}).get(place)
+        or _english_cities().get(place)
+    )
     if key is None:
         raise UnknownTimezoneError(name)
     try:
@@ -55,10 +66,32 @@ def resolve_timezone(name: str) -> ZoneInfo:
         raise UnknownTimezoneError(name) from exc
 
 
+def place_key(name: str) -> str:
+    """Fold a typed place name for lookup: no case, accents, underscores or extra spaces."""
+    decomposed = unicodedata.normalize("NFKD", name.replace("_", " "))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.casefold().split())
+
+
 @cache
 def _zone_keys() -> dict[str, str]:
     """Map case-folded IANA names to their keys; listing zones reads the disk, so once."""
     return {zone.casefold(): zone for zone in available_timezones()}
+
+
+# IANA areas whose zones are named after a city (not "Etc/GMT+5" or "US/Pacific").
+_CITY_AREAS = ("Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Australia/",
+               "Europe/", "Indian/", "Pacific/")  # fmt: skip
+
+
+@cache
+def _english_cities() -> dict[str, str]:
+    """Map each zone's city ("new york", "london") to its id; the current id wins a tie."""
+    cities: dict[str, str] = {}
+    for zone in sorted(available_timezones(), key=lambda zone: (zone.count("/"), zone)):
+        if zone.startswith(_CITY_AREAS):
+            cities.setdefault(place_key(zone.rsplit("/", 1)[1]), zone)
+    return cities
 
 
 def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from tests.harness import Chat
 
 
@@ -84,6 +86,28 @@ async def test_typed_time_and_timezone_are_validated_and_nothing_is_lost(chat: C
     carer = chat.carer()
     assert carer is not None and carer.timezone == "Europe/Dublin"
     assert chat.last_text().startswith("Before we start")
+
+
+@pytest.mark.parametrize(
+    ("language", "labels", "typed", "zone"),
+    [
+        ("English", ("Foster carer", "5–10 years", "Done", "19:30", "Type a timezone"),
+         "new york", "America/New_York"),
+        ("Español", ("Familia de acogida", "5–10 años", "Listo", "19:30",
+                     "Escribir una zona horaria"), "Ciudad de México", "America/Mexico_City"),
+        ("Українська", ("Прийомні батьки, ДБСТ", "5–10 років", "Готово", "19:30",
+                        "Ввести часовий пояс"), "київ", "Europe/Kyiv"),
+    ],
+)  # fmt: skip
+async def test_a_city_typed_in_the_carers_language_sets_the_timezone(
+    chat: Chat, language: str, labels: tuple[str, ...], typed: str, zone: str
+) -> None:
+    """Carers type the city they live in, as they spell it, not an IANA id."""
+    await chat.send("/start")
+    for label in (language, *labels):
+        await chat.tap(label)
+    await chat.send(typed)
+    assert chat.carer().timezone == zone  # type: ignore[union-attr]
 
 
 async def test_shared_location_sets_the_timezone(chat: Chat) -> None:

@@ -513,6 +513,9 @@ async def test_a_trainer_types_a_timezone_and_a_wrong_one_is_asked_again(trainer
     assert "I don't recognise that timezone" in trainer.last_text()
     await trainer.send("Europe/Madrid")
     assert "Your timezone: Madrid" in trainer.last_text()
+    await trainer.tap("Timezone")
+    await trainer.send("dublin")  # a city, as people type it
+    assert "Your timezone: Dublin" in trainer.last_text()
 
 
 async def test_an_admin_adds_by_username_lists_and_removes_trainers(

@@ -18,6 +18,7 @@ from bot.domain.schedule import (
     missed_quiet_window,
     next_prompt_at,
     parse_local_time,
+    place_key,
     resolve_timezone,
     tomorrow_at,
 )
@@ -56,6 +57,27 @@ def test_resolve_timezone_ignores_case_and_spaces() -> None:
     assert resolve_timezone("america/new york").key == "America/New_York"
     with pytest.raises(UnknownTimezoneError):
         resolve_timezone("Europa/Madrid")
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("london", "Europe/London"),
+        ("Bogotá", "America/Bogota"),
+        ("los_angeles", "America/Los_Angeles"),
+    ],
+)
+def test_a_city_name_is_enough_in_english_any_case_and_accents(typed: str, zone: str) -> None:
+    """The city part of an IANA id names the zone; accents and underscores do not matter."""
+    assert resolve_timezone(typed).key == zone
+
+
+def test_the_carers_language_names_a_city_its_own_way() -> None:
+    """Localised names come in as folded places; an unknown city is still refused."""
+    places = {place_key("Ciudad de México"): "America/Mexico_City"}
+    assert resolve_timezone("ciudad de mexico", places).key == "America/Mexico_City"
+    with pytest.raises(UnknownTimezoneError):
+        resolve_timezone("Atlantis", places)
 
 
 def test_next_prompt_is_strictly_after_now_on_a_chosen_day() -> None:
