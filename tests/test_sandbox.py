@@ -8,42 +8,48 @@ from pathlib import Path
 
 from bot.config import PROJECT_ROOT
 
-SCRIPT = (
-    "\n".join(
-        [
-            "/start",
-            "#2",  # Español
-            "#1",  # Familia de acogida
-            "#3",  # 5–10 años
-            "#8",  # Listo (lun, mié, vie)
-            "#5",  # 19:30
-            "#1",  # Madrid
-            "#1",  # Entendido, empecemos
-            "/prompt",
-            "Hoy tuvo una rabieta antes de dormir y me quedé a su lado hasta que se calmó.",
-            ":wait next",
-            ":voice",
-            ":quit",
-        ]
+SCRIPT = [
+    "/start",
+    "#2",  # Español
+    "#1",  # Familia de acogida
+    "#3",  # 5–10 años
+    "#8",  # Listo (lun, mié, vie)
+    "#5",  # 19:30
+    "#1",  # Madrid
+    "#1",  # Entendido, empecemos
+    "/prompt",
+    "Hoy tuvo una rabieta antes de dormir y me quedé a su lado hasta que se calmó.",
+    ":wait next",
+    ":voice",
+    ":quit",
+]
+
+
+def _sandbox(tmp_path: Path, lines: list[str], *options: str, light: bool = False) -> str:
+    """Run the sandbox on a script as a new user would type it; return what it printed.
+
+    ``light`` loads English and Spanish only (tests/light.py): a faster start than ten.
+    """
+    from tests.light import light_env
+
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT_ROOT), "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", *options],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        cwd=tmp_path,
+        env=light_env(tmp_path, env) if light else env,
     )
-    + "\n"
-)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
 
 
 def test_sandbox_chat_in_spanish(tmp_path: Path) -> None:
     """`python -m bot chat` runs the whole flow offline, with no token."""
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "chat"],
-        input=SCRIPT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT_ROOT), "HOME": str(tmp_path)},
-    )
-    assert result.returncode == 0, result.stderr
-    out = result.stdout
+    out = _sandbox(tmp_path, SCRIPT)
     assert "Todo listo. Las preguntas llegan los días lun, mié y vie a las 19:30 (Madrid)" in out
     assert "Gracias por tomarte un momento para reflexionar." in out
     assert "Una idea que podrías considerar:" in out
@@ -52,22 +58,6 @@ def test_sandbox_chat_in_spanish(tmp_path: Path) -> None:
     assert "Solo puedo guardar texto escrito" in out
     assert (tmp_path / "sandbox.db").exists()
     assert not (tmp_path / "securebase.db").exists()
-
-
-def _sandbox(tmp_path: Path, lines: list[str]) -> str:
-    """Run the sandbox on a script as a new user would type it; return what it printed."""
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "chat"],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-        cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT_ROOT), "HOME": str(tmp_path)},
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 def _two_reflections_then_journal(language_button: str, first: str, second: str) -> list[str]:
@@ -120,47 +110,26 @@ def _carer_joins(user: int) -> list[str]:
     ]
 
 
-TRAINER_SCRIPT = (
-    "\n".join(
-        [
-            "/trainer",
-            "#1",  # New group
-            "Tuesday group",
-            *(line for user in range(2, 7) for line in _carer_joins(user)),
-            ":user 1",
-            "/trainer",
-            "#1",  # Tuesday group
-            "#1",  # This week's theme
-            "#4",  # Co-operation
-            "/report",
-            ":quit",
-        ]
-    )
-    + "\n"
-)
+TRAINER_SCRIPT = [
+    "/trainer",
+    "#1",  # New group
+    "Tuesday group",
+    *(line for user in range(2, 7) for line in _carer_joins(user)),
+    ":user 1",
+    "/trainer",
+    "#1",  # Tuesday group
+    "#1",  # This week's theme
+    "#4",  # Co-operation
+    "/report",
+    ":quit",
+]
 
 
 def test_sandbox_as_trainer_makes_a_group_carers_join_and_a_report_appears(
     tmp_path: Path,
 ) -> None:
     """`python -m bot chat --as trainer`: the README's trainer walk-through works offline."""
-    from tests.light import light_env
-
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "chat", "--as", "trainer"],
-        input=TRAINER_SCRIPT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        cwd=tmp_path,
-        env=light_env(
-            tmp_path,
-            {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT_ROOT), "HOME": str(tmp_path)},
-        ),
-    )
-    assert result.returncode == 0, result.stderr
-    out = result.stdout
+    out = _sandbox(tmp_path, TRAINER_SCRIPT, "--as", "trainer", light=True)
     assert "Join link: https://t.me/securebase_bot?start=g_" in out
     assert out.count("You have joined “Tuesday group”.") == 5
     assert "Now: week 1, Co-operation" in out
