@@ -163,9 +163,12 @@ class Translator:
         if city:
             return str(city)
         try:
-            return str(get_timezone_location(zone, locale=self._babel, return_city=True))
+            city = str(get_timezone_location(zone, locale=self._babel, return_city=True))
         except LookupError:
-            return zone.rsplit("/", maxsplit=1)[-1].replace("_", " ")
+            city = zone
+        # With no name of its own in CLDR, a city is derived from the id: keep only the city
+        # ("Buenos Aires", not "Argentina/Buenos Aires").
+        return city.rsplit("/", maxsplit=1)[-1].replace("_", " ")
 
     def join(self, items: list[str]) -> str:
         """Join a list the way this locale does ('A, B and C', 'A، وB وC', 'A、B和C')."""

@@ -110,6 +110,23 @@ async def test_a_city_typed_in_the_carers_language_sets_the_timezone(
     assert chat.carer().timezone == zone  # type: ignore[union-attr]
 
 
+async def test_the_timezone_picker_names_cities_in_the_carers_language(chat: Chat) -> None:
+    """Babel's city names, never IANA ids or their paths ('Argentina/Buenos Aires')."""
+    await chat.send("/start")
+    for label in ("Español", "Familia de acogida", "5–10 años", "Listo", "19:30"):
+        await chat.tap(label)
+    labels = [label for label, _data in chat.api.calls[-1].buttons]
+    assert labels[:7] == [
+        "Madrid",
+        "Canarias",
+        "Ciudad de México",
+        "Bogotá",
+        "Buenos Aires",
+        "Santiago de Chile",
+        "Lima",
+    ]
+
+
 async def test_shared_location_sets_the_timezone(chat: Chat) -> None:
     """A location shared at the timezone step is mapped to its IANA zone."""
     await chat.send("/start")
