@@ -77,7 +77,7 @@ def build_application(
         shipped_plans=load_plans(settings.content_dir)[0],
         default_zones={loc: zones[0] for loc, zones in keyboards.SUGGESTED_TIMEZONES.items()},
         negotiate=catalogs.negotiate,
-        places=lambda locale: catalogs.get(locale).zones_by_city,
+        typed_words=catalogs,
     )
     trainers.sync_shipped_plans(trainer_texts.shipped_plan_names(catalogs.get(DEFAULT_LOCALE)))
     app.bot_data.services = Services(
@@ -103,7 +103,7 @@ def build_application(
             clock,
             reflections,
             trainer_input=trainers.typed,
-            places=lambda locale: catalogs.get(locale).zones_by_city,
+            typed_words=catalogs,
         ),
         reflections=reflections,
         journal=JournalService(db, content, clock, retention_days=settings.retention_days),

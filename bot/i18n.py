@@ -155,6 +155,21 @@ class Translator:
             if "city" in names
         }
 
+    @cached_property
+    def day_periods(self) -> dict[str, str]:
+        """This locale's own words for am and pm ('م', '下午', 'дп'), for reading typed times.
+
+        Latin ones ('am', 'p.m.') are read anyway, and one-letter forms would match any 'a'.
+        """
+        periods = self._babel.day_periods
+        return {
+            word: half
+            for context in periods.values()
+            for width in context.values()
+            for half in ("am", "pm")
+            if (word := width.get(half)) and not word.isascii()
+        }
+
     def zone_name(self, zone: str) -> str:
         """Name a timezone by its city in this locale ('Ciudad de México', not the IANA id)."""
         # CLDR keeps some cities under their former IANA name, which Babel's alias table skips.
@@ -234,6 +249,14 @@ class Catalogs:
     def get(self, locale: str | None) -> Translator:
         """Return the translator for a locale, falling back to the default."""
         return self._translators.get(locale or DEFAULT_LOCALE, self._translators[DEFAULT_LOCALE])
+
+    def cities(self, locale: str) -> Mapping[str, str]:
+        """City names in a locale, folded, to IANA ids (what a carer may type)."""
+        return self.get(locale).zones_by_city
+
+    def day_periods(self, locale: str) -> Mapping[str, str]:
+        """A locale's words for am and pm, for reading a typed time."""
+        return self.get(locale).day_periods
 
     def negotiate(self, language_code: str | None) -> str:
         """Pick a shipped locale for Telegram's optional language code ('es-MX' -> 'es')."""

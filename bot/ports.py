@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bot.domain.delivery import SendOutcome
 
-# A locale's city names, folded by bot.domain.schedule.place_key, to IANA zone ids: what a
-# carer may type for their timezone in their own language ("Ciudad de México", "Київ").
-Places = Callable[[str], Mapping[str, str]]
+
+class TypedWords(Protocol):
+    """What carers may type for a setting in their own language, by locale."""
+
+    def cities(self, locale: str) -> Mapping[str, str]:
+        """City names folded by bot.domain.schedule.place_key, to IANA zone ids."""
+        ...
+
+    def day_periods(self, locale: str) -> Mapping[str, str]:
+        """The locale's words for am and pm ('م', '下午'), to "am" or "pm"."""
+        ...
 
 
-def no_places(_locale: str) -> Mapping[str, str]:
-    """No city names in any language: IANA ids and English city names only."""
-    return {}
+class NoTypedWords:
+    """No words of any language: IANA ids, English city names and am/pm only."""
+
+    def cities(self, locale: str) -> Mapping[str, str]:
+        """No city names."""
+        return {}
+
+    def day_periods(self, locale: str) -> Mapping[str, str]:
+        """No am/pm words beyond the Latin ones every time reader knows."""
+        return {}
 
 
 class Clock(Protocol):

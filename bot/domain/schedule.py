@@ -24,14 +24,20 @@ DEFAULT_WEEKDAYS = frozenset({0, 2, 4})  # Monday, Wednesday, Friday: about thre
 DEFAULT_TIME = time(19, 30)
 
 _TIME_PATTERN = re.compile(
-    r"^\s*(?P<hour>\d{1,2})(?:\s*[:.h]\s*(?P<minute>\d{2}))?\s*(?P<half>[ap]\.?\s*m\.?)?\s*$",
+    r"^\s*(?P<hour>\d{1,2})(?:\s*[:.h\u066b]\s*(?P<minute>\d{2}))?\s*(?P<half>[ap]\.?\s*m\.?)?\s*$",
     re.IGNORECASE,
 )
+_ARABIC_MARKS = re.compile("[\u064b-\u0652]")  # harakat, often left out when typing
 
 
-def parse_local_time(text: str) -> time:
-    """Read a time of day typed by a carer: '9', '09:30', '21.15', '7pm', '7:30 a.m.'."""
-    match = _TIME_PATTERN.match(text)
+def parse_local_time(text: str, day_periods: Mapping[str, str] | None = None) -> time:
+    """Read a time of day typed by a carer: '9', '09:30', '21.15', '7pm', '7:30 a.m.'.
+
+    ``day_periods`` maps the carer's language's words for am and pm to "am" or "pm", so a time
+    typed the way the bot writes it ('٨:١٥ م', '下午7:30', '7:30 د.ن') is read too; digits of
+    any script and full-width colons count.
+    """
+    match = _TIME_PATTERN.match(_latin_half_day(text, day_periods or {}))
     if not match:
         raise InvalidTimeError(text)
     hour, minute = int(match["hour"]), int(match["minute"] or 0)
@@ -43,6 +49,16 @@ def parse_local_time(text: str) -> time:
     if hour > 23 or minute > 59:
         raise InvalidTimeError(text)
     return time(hour, minute)
+
+
+def _latin_half_day(text: str, day_periods: Mapping[str, str]) -> str:
+    """Fold width and marks, and write the first am/pm word found as 'am' or 'pm' at the end."""
+    folded = _ARABIC_MARKS.sub("", unicodedata.normalize("NFKC", text))
+    for word in sorted(day_periods, key=len, reverse=True):
+        bare = _ARABIC_MARKS.sub("", unicodedata.normalize("NFKC", word))
+        if bare and bare in folded:
+            return f"{folded.replace(bare, ' ', 1)} {day_periods[word]}"
+    return folded
 
 
 def resolve_timezone(name: str, places: Mapping[str, str] | None = None) -> ZoneInfo:

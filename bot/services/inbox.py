@@ -9,7 +9,7 @@ from bot.domain.errors import DomainError, NotOnboardedError
 from bot.domain.pending import AwaitingSetting, AwaitingTrainer, Flow, SettingField
 from bot.domain.reflection import clean_text
 from bot.domain.schedule import parse_local_time, resolve_timezone
-from bot.ports import Clock, Places, no_places
+from bot.ports import Clock, NoTypedWords, TypedWords
 from bot.services.carers import reschedule
 from bot.services.reflections import IncomingText, ReflectionService
 from bot.services.trainer_views import Rejected, TrainerScreen
@@ -52,14 +52,14 @@ class InboxService:
         clock: Clock,
         reflections: ReflectionService,
         trainer_input: TrainerInput | None = None,
-        places: Places = no_places,
+        typed_words: TypedWords | None = None,
     ) -> None:
-        """Wire storage, time, reflections, trainers' typed answers and typed city names."""
+        """Wire storage, time, reflections, trainers' typed answers and carers' own words."""
         self._db = db
         self._clock = clock
         self._reflections = reflections
         self._trainer_input = trainer_input
-        self._places = places
+        self._words = typed_words or NoTypedWords()
 
     async def receive_text(self, incoming: IncomingText) -> InboxResult:
         """Handle one text message in one transaction: one read, then the writes it calls for."""
@@ -101,9 +101,11 @@ class InboxService:
     ) -> SettingAnswered | SettingRejected:
         try:
             if pending.field == "timezone":
-                carer.timezone = resolve_timezone(text, self._places(carer.locale)).key
+                carer.timezone = resolve_timezone(text, self._words.cities(carer.locale)).key
             else:
-                carer.prompt_time = parse_local_time(text).strftime("%H:%M")
+                carer.prompt_time = parse_local_time(
+                    text, self._words.day_periods(carer.locale)
+                ).strftime("%H:%M")
         except DomainError as error:
             return SettingRejected(CarerView.of(carer), pending.field, pending.flow, error)
         carer.awaiting = None

@@ -48,7 +48,7 @@ from bot.domain.programme import (
 from bot.domain.reflection import clean_text
 from bot.domain.schedule import resolve_timezone
 from bot.packs.plans import ShippedPlan
-from bot.ports import Clock, Places, no_places
+from bot.ports import Clock, NoTypedWords, TypedWords
 from bot.services.trainer_views import (
     BroadcastPreview,
     BroadcastQueued,
@@ -106,7 +106,7 @@ class TrainerService:
         shipped_plans: tuple[ShippedPlan, ...],
         default_zones: dict[str, str],
         negotiate: Callable[[str | None], str],
-        places: Places = no_places,
+        typed_words: TypedWords | None = None,
     ) -> None:
         """Wire storage, time, the shipped plans, each locale's usual timezone and city names."""
         self._db = db
@@ -114,7 +114,7 @@ class TrainerService:
         self._shipped = shipped_plans
         self._zones = default_zones
         self._negotiate = negotiate
-        self._places = places
+        self._words = typed_words or NoTypedWords()
 
     # Admin (command line) ------------------------------------------------------------------
 
@@ -360,7 +360,7 @@ class TrainerService:
         if ask == "plan_name":
             return self._edit_plan(session, trainer, target, name=_name(text))
         if ask == "timezone":
-            trainer.timezone = resolve_timezone(text, self._places(trainer.locale)).key
+            trainer.timezone = resolve_timezone(text, self._words.cities(trainer.locale)).key
             return self._hub(session, trainer)
         return self._hub(session, trainer)
 

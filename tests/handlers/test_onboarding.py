@@ -127,6 +127,15 @@ async def test_the_timezone_picker_names_cities_in_the_carers_language(chat: Cha
     ]
 
 
+async def test_an_arabic_carer_types_a_time_as_the_bot_writes_it(chat: Chat) -> None:
+    """The picker shows '7:30 م'; typing '٨:١٥ م' the same way is understood, not refused."""
+    await chat.send("/start")
+    for label in ("العربية", "أسرة كافلة", "من 5 إلى 10 سنوات", "تمّ", "كتابة الوقت"):
+        await chat.tap(label)
+    await chat.send("٨:١٥ م")
+    assert chat.carer().prompt_time == "20:15"  # type: ignore[union-attr]
+
+
 async def test_shared_location_sets_the_timezone(chat: Chat) -> None:
     """A location shared at the timezone step is mapped to its IANA zone."""
     await chat.send("/start")

@@ -52,6 +52,26 @@ def test_parse_local_time_rejects_nonsense(typed: str) -> None:
         parse_local_time(typed)
 
 
+ARABIC = {"ص": "am", "م": "pm", "صباحًا": "am", "مساءً": "pm"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "periods", "expected"),
+    [
+        ("٨:١٥ م", ARABIC, time(20, 15)),  # as the bot itself writes an Arabic time
+        ("8 مساء", ARABIC, time(20, 0)),  # the wide word, typed without its tanween
+        ("٧:٣٠ ص", ARABIC, time(7, 30)),
+        ("下午7:30", {"上午": "am", "下午": "pm"}, time(19, 30)),
+        ("19：30", {}, time(19, 30)),  # a full-width colon from a Chinese keyboard
+    ],
+)
+def test_a_time_typed_in_the_carers_own_script_is_read(
+    typed: str, periods: dict[str, str], expected: time
+) -> None:
+    """Digits of any script and the language's am/pm words, given by Babel through i18n."""
+    assert parse_local_time(typed, periods) == expected
+
+
 def test_resolve_timezone_ignores_case_and_spaces() -> None:
     """'america/new york' is America/New_York."""
     assert resolve_timezone("america/new york").key == "America/New_York"
