@@ -37,6 +37,16 @@ FSI, PDI, RLM = "\u2068", "\u2069", "\u200f"
 # IANA renames whose translated city names CLDR keeps under the former id.
 CLDR_ZONE_NAMES = {"Europe/Kyiv": "Europe/Kiev", "Asia/Kolkata": "Asia/Calcutta"}
 _COMMAND = re.compile(r"(?<![\w/])/[a-z_]+")
+# CLDR's day periods as the part of the day a typed hour belongs to ("midnight" is left out).
+_HALF_OF_DAY = {
+    "am": "am",
+    "morning": "am",
+    "pm": "pm",
+    "noon": "pm",
+    "afternoon": "pm",
+    "evening": "pm",
+    "night": "night",
+}
 # A quoted literal in a CLDR pattern, or a run of abbreviated weekday letters outside one.
 _LITERAL_OR_WEEKDAY = re.compile(r"'[^']*'|(?<!E)E{1,3}(?!E)|(?<!c)c{1,3}(?!c)")
 
@@ -157,18 +167,19 @@ class Translator:
 
     @cached_property
     def day_periods(self) -> dict[str, str]:
-        """This locale's own words for am and pm ('م', '下午', 'дп'), for reading typed times.
+        """This locale's own words for parts of the day ('م', '下午', 'вечора'), for typed times.
 
+        Each maps to "am", "pm" or "night" (CLDR's morning, afternoon and evening, night).
         Latin ones ('am', 'p.m.') are read anyway, and one-letter forms would match any 'a'.
         """
-        periods = self._babel.day_periods
-        return {
-            word: half
-            for context in periods.values()
-            for width in context.values()
-            for half in ("am", "pm")
-            if (word := width.get(half)) and not word.isascii()
-        }
+        words: dict[str, str] = {}
+        for context in self._babel.day_periods.values():
+            for width in context.values():
+                for period, word in width.items():
+                    half = _HALF_OF_DAY.get(period.rstrip("12"))
+                    if half and not word.isascii():
+                        words.setdefault(word, half)
+        return words
 
     def zone_name(self, zone: str) -> str:
         """Name a timezone by its city in this locale ('Ciudad de México', not the IANA id)."""

@@ -33,15 +33,18 @@ _ARABIC_MARKS = re.compile("[\u064b-\u0652]")  # harakat, often left out when ty
 def parse_local_time(text: str, day_periods: Mapping[str, str] | None = None) -> time:
     """Read a time of day typed by a carer: '9', '09:30', '21.15', '7pm', '7:30 a.m.'.
 
-    ``day_periods`` maps the carer's language's words for am and pm to "am" or "pm", so a time
-    typed the way the bot writes it ('٨:١٥ م', '下午7:30', '7:30 د.ن') is read too; digits of
-    any script and full-width colons count.
+    ``day_periods`` maps the carer's language's words for parts of the day to "am", "pm" or
+    "night", so a time typed the way people write it there is read too ('٨:١٥ م', '下午7:30',
+    '晚上8点半', '9 ليلاً', '7 вечора'). Digits of any script and full-width colons count.
     """
-    match = _TIME_PATTERN.match(_latin_half_day(text, day_periods or {}))
+    clock, period = _split_day_period(text, day_periods or {})
+    match = _TIME_PATTERN.match(clock)
     if not match:
         raise InvalidTimeError(text)
     hour, minute = int(match["hour"]), int(match["minute"] or 0)
-    half = (match["half"] or "").lower()
+    half = (match["half"] or period or "").lower()
+    if half == "night":  # nine at night is 21:00, two at night is 02:00
+        half = "pm" if 6 <= hour <= 11 else "am"
     if half:
         if not 1 <= hour <= 12:
             raise InvalidTimeError(text)
@@ -51,14 +54,22 @@ def parse_local_time(text: str, day_periods: Mapping[str, str] | None = None) ->
     return time(hour, minute)
 
 
-def _latin_half_day(text: str, day_periods: Mapping[str, str]) -> str:
-    """Fold width and marks, and write the first am/pm word found as 'am' or 'pm' at the end."""
+# Chinese writes the hour with 点 (or 时) and half past with 半: 8点, 8点30分, 8点半.
+_HAN_CLOCK = (("点半", ":30"), ("點半", ":30"), ("时半", ":30"), ("時半", ":30"),
+              ("点", ":"), ("點", ":"), ("时", ":"), ("時", ":"), ("分", ""))  # fmt: skip
+
+
+def _split_day_period(text: str, day_periods: Mapping[str, str]) -> tuple[str, str | None]:
+    """Fold width, marks and Han hour words; take out the first part-of-day word found."""
     folded = _ARABIC_MARKS.sub("", unicodedata.normalize("NFKC", text))
+    for han, latin in _HAN_CLOCK:
+        folded = folded.replace(han, latin)
+    folded = folded.strip().rstrip(":")
     for word in sorted(day_periods, key=len, reverse=True):
         bare = _ARABIC_MARKS.sub("", unicodedata.normalize("NFKC", word))
         if bare and bare in folded:
-            return f"{folded.replace(bare, ' ', 1)} {day_periods[word]}"
-    return folded
+            return folded.replace(bare, " ", 1).strip().rstrip(":"), day_periods[word]
+    return folded, None
 
 
 def resolve_timezone(name: str, places: Mapping[str, str] | None = None) -> ZoneInfo:

@@ -127,13 +127,22 @@ async def test_the_timezone_picker_names_cities_in_the_carers_language(chat: Cha
     ]
 
 
-async def test_an_arabic_carer_types_a_time_as_the_bot_writes_it(chat: Chat) -> None:
-    """The picker shows '7:30 م'; typing '٨:١٥ م' the same way is understood, not refused."""
+@pytest.mark.parametrize(
+    ("labels", "typed", "stored"),
+    [
+        (("العربية", "أسرة كافلة", "من 5 إلى 10 سنوات", "تمّ", "كتابة الوقت"), "٨:١٥ م", "20:15"),
+        (("中文", "寄养家庭", "5–10岁", "完成", "输入时间"), "晚上8点半", "20:30"),
+    ],
+)
+async def test_a_carer_types_a_time_the_way_their_language_writes_it(
+    chat: Chat, labels: tuple[str, ...], typed: str, stored: str
+) -> None:
+    """The Arabic picker shows '7:30 م': typing '٨:١٥ م' is understood, and so is '晚上8点半'."""
     await chat.send("/start")
-    for label in ("العربية", "أسرة كافلة", "من 5 إلى 10 سنوات", "تمّ", "كتابة الوقت"):
+    for label in labels:
         await chat.tap(label)
-    await chat.send("٨:١٥ م")
-    assert chat.carer().prompt_time == "20:15"  # type: ignore[union-attr]
+    await chat.send(typed)
+    assert chat.carer().prompt_time == stored  # type: ignore[union-attr]
 
 
 async def test_shared_location_sets_the_timezone(chat: Chat) -> None:

@@ -53,6 +53,7 @@ def test_parse_local_time_rejects_nonsense(typed: str) -> None:
 
 
 ARABIC = {"ص": "am", "م": "pm", "صباحًا": "am", "مساءً": "pm"}
+CHINESE = {"上午": "am", "下午": "pm", "晚上": "pm", "凌晨": "night"}
 
 
 @pytest.mark.parametrize(
@@ -61,7 +62,10 @@ ARABIC = {"ص": "am", "م": "pm", "صباحًا": "am", "مساءً": "pm"}
         ("٨:١٥ م", ARABIC, time(20, 15)),  # as the bot itself writes an Arabic time
         ("8 مساء", ARABIC, time(20, 0)),  # the wide word, typed without its tanween
         ("٧:٣٠ ص", ARABIC, time(7, 30)),
-        ("下午7:30", {"上午": "am", "下午": "pm"}, time(19, 30)),
+        ("下午7:30", CHINESE, time(19, 30)),
+        ("晚上8点半", CHINESE, time(20, 30)),  # evening, the hour word, half past
+        ("凌晨3点", CHINESE, time(3, 0)),  # small hours: a night word before six is morning
+        ("9 ليلاً", {"ليلاً": "night"}, time(21, 0)),  # nine at night
         ("19：30", {}, time(19, 30)),  # a full-width colon from a Chinese keyboard
     ],
 )
