@@ -78,6 +78,12 @@ class Chat:
                     return await self._feed(self.users.callback(data, message_id=call.message_id))
         raise AssertionError(f"no button labelled {label!r}; last: {self.last_text()}")
 
+    async def start_and_tap(self, *labels: str) -> None:
+        """Send /start and tap each label in turn, as a new user answering the questions."""
+        await self.send("/start")
+        for label in labels:
+            await self.tap(label)
+
     async def tap_data(self, data: str, message_id: int) -> list[ApiCall]:
         return await self._feed(self.users.callback(data, message_id=message_id))
 

@@ -103,18 +103,14 @@ async def test_a_city_typed_in_the_carers_language_sets_the_timezone(
     chat: Chat, language: str, labels: tuple[str, ...], typed: str, zone: str
 ) -> None:
     """Carers type the city they live in, as they spell it, not an IANA id."""
-    await chat.send("/start")
-    for label in (language, *labels):
-        await chat.tap(label)
+    await chat.start_and_tap(language, *labels)
     await chat.send(typed)
     assert chat.carer().timezone == zone  # type: ignore[union-attr]
 
 
 async def test_the_timezone_picker_names_cities_in_the_carers_language(chat: Chat) -> None:
     """Babel's city names, never IANA ids or their paths ('Argentina/Buenos Aires')."""
-    await chat.send("/start")
-    for label in ("Español", "Familia de acogida", "5–10 años", "Listo", "19:30"):
-        await chat.tap(label)
+    await chat.start_and_tap("Español", "Familia de acogida", "5–10 años", "Listo", "19:30")
     labels = [label for label, _data in chat.api.calls[-1].buttons]
     assert labels[:7] == [
         "Madrid",
@@ -138,9 +134,7 @@ async def test_a_carer_types_a_time_the_way_their_language_writes_it(
     chat: Chat, labels: tuple[str, ...], typed: str, stored: str
 ) -> None:
     """The Arabic picker shows '7:30 م': typing '٨:١٥ م' is understood, and so is '晚上8点半'."""
-    await chat.send("/start")
-    for label in labels:
-        await chat.tap(label)
+    await chat.start_and_tap(*labels)
     await chat.send(typed)
     assert chat.carer().prompt_time == stored  # type: ignore[union-attr]
 
