@@ -18,7 +18,7 @@ class TypedWords(Protocol):
         ...
 
     def day_periods(self, locale: str) -> Mapping[str, str]:
-        """The locale's words for am and pm ('م', '下午'), to "am" or "pm"."""
+        """The locale's words for parts of the day ('م', '下午'), to "am", "pm" or "night"."""
         ...
 
 
@@ -30,7 +30,7 @@ class NoTypedWords:
         return {}
 
     def day_periods(self, locale: str) -> Mapping[str, str]:
-        """No am/pm words beyond the Latin ones every time reader knows."""
+        """No words for parts of the day beyond the Latin am and pm, read anyway."""
         return {}
 
 

@@ -38,6 +38,7 @@ from bot.domain import delivery as delivery_state
 from bot.domain.pending import REFLECTION_PREFIX, Pending
 from bot.storage.dialects import postgresql_insert
 from bot.storage.models import (
+    SCHEDULED_ONLY,
     Carer,
     GroupMember,
     HandledUpdate,
@@ -500,7 +501,7 @@ def insert_scheduled(*, session: Session, rows: Sequence[dict[str, object]]) -> 
     statement: Insert
     if session.get_bind().dialect.name == "postgresql":
         statement = postgresql_insert(table).on_conflict_do_nothing(
-            index_elements=["carer_id", "due_at"], index_where=text("kind = 'scheduled'")
+            index_elements=["carer_id", "due_at"], index_where=text(SCHEDULED_ONLY)
         )
     else:
         statement = sqlite.insert(table).on_conflict_do_nothing()
