@@ -727,6 +727,88 @@ async def bench_round_trip(settings: Settings) -> None:
     report("round trip: /prompt", prompt, "/help", help_time)
 
 
+CONCURRENT_CARERS = 200  # carers writing in the same minute, as after a 19:30 prompt
+
+
+async def concurrent_reflections(
+    url: str, folder: str, updates: int, instances: int
+) -> dict[str, float]:
+    """Many carers' reflections in flight at once, through the update processor, over HTTP.
+
+    Every carer writes once per round (a minute apart, so nothing is stitched); the first round
+    loads the model's copies and is not timed.
+    """
+    settings = Settings(
+        database_url=f"sqlite:///{folder}/concurrent-{updates}-{instances}.db",
+        telegram_api_url=url,
+        concurrent_updates=updates,
+        model_instances=instances,
+        _env_file=None,
+    )
+    clock = ManualClock(datetime(2026, 11, 23, 12, tzinfo=UTC))
+    app = build_application(settings, clock=clock)
+    ids = MessageIds()
+    carers = [UpdateFactory(app.bot, ids, user_id=5000 + n) for n in range(CONCURRENT_CARERS)]
+    texts = itertools.cycle(REFLECTIONS["en"])
+
+    async def each_carer(make: Callable[[UpdateFactory], Update]) -> None:
+        updates = [make(carer) for carer in carers]
+        await asyncio.gather(
+            *(app.update_processor.process_update(u, app.process_update(u)) for u in updates)
+        )
+
+    async with app:
+        await on_startup(app)
+        await each_carer(lambda carer: carer.text("/start"))
+        for data in ONBOARDING:
+            await each_carer(lambda carer, data=data: carer.callback(data))  # type: ignore[misc]
+        rounds: list[float] = []
+        for _ in range(3):
+            clock.advance(timedelta(minutes=1))
+            start = time.perf_counter()
+            await each_carer(lambda carer: carer.text(next(texts)))
+            rounds.append(time.perf_counter() - start)
+        with app.bot_data.services.db.engine.connect() as connection:
+            stored = connection.execute(text("SELECT count(*) FROM reflections")).scalar_one()
+    app.bot_data.services.db.dispose()
+    timed = rounds[1:]
+    return {"per_second": len(timed) * CONCURRENT_CARERS / sum(timed), "stored": stored}
+
+
+# (updates in flight, model copies): as before stop 20, the default, and one copy per core.
+CONCURRENCY = ((1, 1), (16, 1), (16, 2))
+
+
+def bench_concurrent_carers(folder: str) -> None:
+    """Reflections per second with many carers writing at once, one process, engine included."""
+    figures = {}
+    with local_bot_api() as url:
+        for updates, instances in CONCURRENCY:  # OpenMP fixes its threads: a process each
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--concurrent",
+                    *map(str, (updates, instances, url)),
+                    folder,
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            figures[updates, instances] = json.loads(out.stdout.splitlines()[-1])
+    one_at_a_time = figures[CONCURRENCY[0]]["per_second"]
+    for (updates, instances), figure in figures.items():
+        assert figure["stored"] == 3 * CONCURRENT_CARERS, figure  # none lost to contention
+        label = f"  {CONCURRENT_CARERS} carers: {updates} updates, {instances} model copies"
+        judged(
+            f"{label:<44} {figure['per_second']:9.1f} /s   = "
+            f"{figure['per_second'] / one_at_a_time:7.2f} x one update at a time",
+            ok=figure["per_second"] >= 40,
+            goal=">= 40/s",
+        )
+
+
 class NullNotifier:
     """Accept every prompt instantly, so the sweep's own cost is what is measured."""
 
@@ -788,10 +870,15 @@ async def main() -> None:
         bench_stemmer()
         bench_startup(settings)
         await bench_round_trips_http(folder)
+        bench_concurrent_carers(folder)
         await bench_round_trips_in_process(folder)
         await bench_round_trip(settings)
         await bench_sweep(f"sqlite:///{folder}/sweep.db", carers=500)
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and sys.argv[1:2] == ["--concurrent"]:
+    updates, instances, url, folder = sys.argv[2:6]
+    result = asyncio.run(concurrent_reflections(url, folder, int(updates), int(instances)))
+    print(json.dumps(result))
+elif __name__ == "__main__":
     asyncio.run(main())

@@ -37,6 +37,7 @@ from bot.startup import freeze_long_lived
 from bot.storage.db import Database, make_engine
 from bot.storage.migrate import ensure_current
 from bot.storage.sender_lock import SenderLock
+from bot.updates import ChatOrderedProcessor
 
 WARM_JOB = "warm judgement"
 SANDBOX_TOKEN = "123456:sandbox-token-not-used-on-any-network"
@@ -53,6 +54,7 @@ def build_application(
     content, catalogs = load_validated(
         settings.content_dir, settings.locales_dir, settings.agency_dir, settings.cache_dir
     )
+    content.judge_at_once(settings.model_instances)
     db = Database(make_engine(settings.database_url))
     ensure_current(db.engine)
     token = settings.bot_token.get_secret_value() if settings.bot_token else SANDBOX_TOKEN
@@ -63,6 +65,7 @@ def build_application(
         .base_file_url(settings.api_file_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .concurrent_updates(ChatOrderedProcessor(settings.concurrent_updates))
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -44,6 +45,11 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     port: int = Field(default=8080, ge=1, le=65535)
+    # Updates handled at once, across carers; one carer's own updates always wait their turn.
+    concurrent_updates: int = Field(default=16, ge=1, le=256)
+    # Copies of the sentence model that may judge at once (default: one per core). A text
+    # judged alone still uses every core; texts judged together use one core each.
+    model_instances: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
 
     @field_validator("cache_dir", mode="before")
     @classmethod

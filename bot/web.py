@@ -121,7 +121,8 @@ class Endpoints:
         update = self._parse(await request.body())
         if update is None:
             return PlainTextResponse("not an update", status_code=400)
-        await self.app.process_update(update)
+        # Through the processor: the concurrency bound, and one chat's updates in order.
+        await self.app.update_processor.process_update(update, self.app.process_update(update))
         return Response(status_code=200)
 
     def _parse(self, body: bytes) -> Update | None:

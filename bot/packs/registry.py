@@ -106,6 +106,7 @@ class ContentRegistry:
     def __init__(self, raw: RawContent, model: SentenceModel | None = None) -> None:
         """Index ``raw``: compile keywords and embed exemplars (from the cache) per locale."""
         self._model = model
+        self._judging_at_once = 1
         self.locales = raw.locales
         self._names = {dim: dict(pack.pack.name) for dim, pack in raw.packs.items()}
         self._benefits = {dim: dict(pack.pack.benefit) for dim, pack in raw.packs.items()}
@@ -152,7 +153,14 @@ class ContentRegistry:
             from bot.packs.semantic import default_model  # noqa: PLC0415 - imports numpy
 
             self._model = default_model()
+            self._model.allow(self._judging_at_once)
         return self._model
+
+    def judge_at_once(self, instances: int) -> None:
+        """Let the sentence model judge this many texts at once (its copies load as needed)."""
+        self._judging_at_once = instances
+        if self._model is not None:
+            self._model.allow(instances)
 
     @property
     def embeddings(self) -> EmbeddingCache:
