@@ -7,6 +7,7 @@ against a Bot API over real HTTP and post to its port.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import signal
@@ -101,6 +102,24 @@ async def test_a_redelivered_update_is_answered_once(
     for _ in range(2):
         assert (await _post(client, body, SECRET)).status_code == 200
     assert len(chat.api.sent()) == 1
+
+
+async def test_one_chats_webhook_requests_at_once_are_handled_in_order(
+    chat: Chat, client: httpx.AsyncClient
+) -> None:
+    """Telegram's two halves of a long paste, posted together: joined as one reflection."""
+    await chat.onboard()
+    words = ("We read a story and talked about his new school. " * 100)[:5000]
+    head, tail = words[:4096].rstrip(), words[4096:].strip()
+    first_id = chat.api.ids.next(chat.user_id)
+    chat.api.ids.next(chat.user_id)
+    bodies = [
+        chat.users.text(head, message_id=first_id).to_json(),
+        chat.users.text(tail, message_id=first_id + 1).to_json(),
+    ]
+    responses = await asyncio.gather(*(_post(client, body, SECRET) for body in bodies))
+    assert [response.status_code for response in responses] == [200, 200]
+    assert [row.text for row in chat.reflections()] == [f"{head} {tail}"]
 
 
 @pytest.mark.parametrize(

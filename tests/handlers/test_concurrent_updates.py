@@ -9,9 +9,11 @@ from datetime import timedelta
 from typing import Any
 
 from bot.app import BotApplication
+from bot.config import Settings
+from bot.ports import ManualClock
 from bot.sandbox.updates import UpdateFactory
 from bot.updates import ChatOrderedProcessor, chat_key
-from tests.harness import Chat
+from tests.harness import Chat, running_chat
 
 
 async def _through_processor(app: BotApplication, *updates: Any) -> None:
@@ -86,8 +88,16 @@ def test_updates_are_keyed_by_their_chat(chat: Chat) -> None:
     assert chat_key(object()) == 0
 
 
-async def test_carers_writing_at_once_each_get_their_own_reply_and_row(chat: Chat) -> None:
-    """Six carers' reflections in flight together: six rows, one reply in each chat."""
+async def test_carers_writing_at_once_each_get_their_own_reply_and_row(
+    database_url: str, clock: ManualClock
+) -> None:
+    """Six carers' reflections in flight together, on either database: six rows, six replies."""
+    settings = Settings(database_url=database_url, _env_file=None)
+    async with running_chat(settings, clock) as chat:
+        await _six_carers_write_at_once(chat)
+
+
+async def _six_carers_write_at_once(chat: Chat) -> None:
     carers = [Chat(chat.app, chat.api, chat.clock, user_id=3000 + n) for n in range(6)]
     for carer in carers:
         await carer.onboard()
