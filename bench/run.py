@@ -3,8 +3,8 @@
 Run with `make bench`. Figures go in closing notes, never in timed tests. Where the issue set a
 goal, the line ends with the goal and PASS or MISS.
 
-The round trips feed updates with ``Application.process_update`` and time each until the
-reply's Bot API request was answered: over real HTTP (a small Bot API server in a process of
+The round trips hand updates to the application's update processor, as polling and the webhook
+do, and time each until the reply's Bot API request was answered: over real HTTP (a small Bot API server in a process of
 its own, ``python bench/run.py --serve-bot-api``) and in process (the recording
 ``LocalBotApi``), each against a bare PTB echo bot on the same transport. The judgement
 engine's own time (``SuggestionEngine.assess``) is measured per reflection and reported
@@ -555,8 +555,13 @@ async def echo_round_trips(
             await app.process_update(users.text(next(texts)))
         start = time.perf_counter()
         for _ in range(count):
-            await app.process_update(users.text(next(texts)))
+            await processed(app, users.text(next(texts)))
         return RoundTrips(count, time.perf_counter() - start)
+
+
+async def processed(app: Application[Any, Any, Any, Any, Any, Any], update: Update) -> None:
+    """Hand an update over as polling and the webhook do: through the update processor."""
+    await app.update_processor.process_update(update, app.process_update(update))
 
 
 @contextmanager
@@ -620,7 +625,7 @@ async def reflection_round_trips(
                 clock.advance(timedelta(minutes=1))
                 update = users.text(next(texts))
                 start = time.perf_counter()
-                await app.process_update(update)
+                await processed(app, update)
                 elapsed += time.perf_counter() - start
     app.bot_data.services.db.dispose()
     return RoundTrips(count, elapsed, spent[0])
