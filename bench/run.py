@@ -4,11 +4,11 @@ Run with `make bench`. Figures go in closing notes, never in timed tests. Where 
 goal, the line ends with the goal and PASS or MISS.
 
 The round trips hand updates to the application's update processor, as polling and the webhook
-do, and time each until the reply's Bot API request was answered: over real HTTP (a small Bot API server in a process of
-its own, ``python bench/run.py --serve-bot-api``) and in process (the recording
-``LocalBotApi``), each against a bare PTB echo bot on the same transport. The judgement
-engine's own time (``SuggestionEngine.assess``) is measured per reflection and reported
-beside; the ratio to the echo bot leaves it out.
+do, and time each until the reply's Bot API request was answered: over real HTTP (a small Bot
+API server in a process of its own, ``python bench/run.py --serve-bot-api``) and in process
+(the recording ``LocalBotApi``), each against a bare PTB echo bot on the same transport. The
+judgement engine's own time (``SuggestionEngine.assess``) is measured per reflection and
+reported beside; the ratio to the echo bot leaves it out.
 """
 
 from __future__ import annotations

@@ -50,6 +50,8 @@ PLAN_BATCH = 1000
 # Claim about one second of sending at a time: a crash mid-batch leaves at most that many
 # rows to be recovered as ambiguous (never resent), most of which had not gone out yet.
 SEND_SECONDS_PER_CLAIM = 1.0
+# Telegram's flood control counts sends over one second.
+FLOOD_WINDOW_SECONDS = 1.0
 GIVE_UP_AFTER = 20  # attempts across drains before a delivery that never got out fails
 SnoozeOption = Literal["later", "tomorrow"]
 DeliveryResult = Literal["sent", "missed", "failed", "retry", "taken", "ambiguous"]
@@ -136,6 +138,10 @@ class PromptService:
         if not await asyncio.to_thread(self._lock.try_acquire):
             report.standby = True
             return report
+        if self._lock.taken_at is not None:
+            # The sender before may have died mid-second; its last second of sends still
+            # counts at Telegram, so the first send waits that second out.
+            self.sender.hold_until(self._lock.taken_at + FLOOD_WINDOW_SECONDS)
         report.recovered = await self._recover()
         while await asyncio.to_thread(self._lock.try_acquire):
             planned, missed, claims = await self._db.run(

@@ -8,6 +8,7 @@ takes it over. SQLite deployments are one process, which always holds it.
 from __future__ import annotations
 
 import logging
+import time
 import zlib
 
 from sqlalchemy import Connection, Engine, text
@@ -30,6 +31,8 @@ class SenderLock:
         """Bind to the deployment's database."""
         self._engine = engine
         self._connection: Connection | None = None
+        # time.monotonic() when this process became the sender; None while it is not.
+        self.taken_at: float | None = None
 
     @property
     def shared(self) -> bool:
@@ -51,6 +54,7 @@ class SenderLock:
         connection.commit()
         if taken:
             self._connection = connection
+            self.taken_at = time.monotonic()
             log.info("this process is now the sender")
             return True
         connection.close()
@@ -64,6 +68,7 @@ class SenderLock:
             except DBAPIError:
                 log.info("the sender's lock connection was already gone")
             self._connection = None
+        self.taken_at = None
 
     @staticmethod
     def _alive(connection: Connection) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from sqlalchemy import insert
@@ -11,7 +12,7 @@ from bot.config import PROJECT_ROOT
 from bot.packs.registry import ContentRegistry
 from bot.ports import ManualClock, PromptMessage
 from bot.scheduling.sender import Pace, PacedSender
-from bot.services.prompts import PLAN_BATCH, PromptService
+from bot.services.prompts import FLOOD_WINDOW_SECONDS, PLAN_BATCH, PromptService
 from bot.storage.db import Database, make_engine
 from bot.storage.migrate import upgrade
 from bot.storage.models import Carer, PromptDelivery
@@ -25,9 +26,11 @@ class RecordingNotifier:
 
     def __init__(self) -> None:
         self.chats: list[int] = []
+        self.times: list[float] = []  # time.monotonic() of each send
 
     async def send_prompt(self, message: PromptMessage) -> int:
         self.chats.append(message.chat_id)
+        self.times.append(time.monotonic())
         return len(self.chats)
 
 
@@ -99,3 +102,27 @@ async def test_a_second_process_stands_by_while_one_sends(postgres_url: str) -> 
     assert notifiers[1].chats == []
     for db in dbs:
         db.dispose()
+
+
+async def test_a_new_sender_waits_out_the_last_second_of_the_one_before(
+    postgres_url: str,
+) -> None:
+    """Telegram still counts what a dead sender sent in its last second: no 429 at takeover."""
+    db = Database(make_engine(postgres_url))
+    upgrade(db.engine)
+    _seed(db, 3)
+    notifier = RecordingNotifier()
+    lock = SenderLock(db.engine)
+    prompts = PromptService(
+        db,
+        ContentRegistry.load(PROJECT_ROOT / "content"),
+        ManualClock(SLOT.replace(minute=31)),
+        PacedSender(notifier, Pace(per_second=5000, per_chat_interval=0)),
+        lock,
+    )
+    assert (await prompts.sweep()).sent == 3
+    assert lock.taken_at is not None
+    assert notifier.times[0] - lock.taken_at >= FLOOD_WINDOW_SECONDS
+    prompts.stand_down()
+    assert lock.taken_at is None
+    db.dispose()

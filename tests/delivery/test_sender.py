@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from telegram import Bot
 
 from bot.config import PROJECT_ROOT
@@ -50,6 +51,13 @@ async def test_the_global_rate_is_kept_without_a_single_429() -> None:
     assert [r.outcome for r in results] == [SendOutcome.SENT] * 90
     assert api.too_many_requests == 0
     assert 2.8 <= elapsed <= 3.6  # 90 / 30 s, evenly spaced rather than in bursts
+
+
+async def test_sends_leave_a_little_further_apart_than_the_rate() -> None:
+    """Thirty sends span over a second, so arrival jitter cannot put 31 in Telegram's second."""
+    sender = await _sender(LocalBotApi(), Pace(per_second=30))
+    assert sender.interval * 30 == pytest.approx(1 + Pace.spacing_margin)
+    assert Pace.spacing_margin >= 0.01
 
 
 async def test_a_429_pauses_every_send_for_retry_after_and_nothing_is_lost() -> None:
