@@ -106,7 +106,7 @@ class ContentRegistry:
     def __init__(self, raw: RawContent, model: SentenceModel | None = None) -> None:
         """Index ``raw``: compile keywords and embed exemplars (from the cache) per locale."""
         self._model = model
-        self._judging_at_once = 1
+        self._judging_at_once: int | None = None  # None: the model's own default
         self.locales = raw.locales
         self._names = {dim: dict(pack.pack.name) for dim, pack in raw.packs.items()}
         self._benefits = {dim: dict(pack.pack.benefit) for dim, pack in raw.packs.items()}
@@ -153,7 +153,8 @@ class ContentRegistry:
             from bot.packs.semantic import default_model  # noqa: PLC0415 - imports numpy
 
             self._model = default_model()
-            self._model.allow(self._judging_at_once)
+            if self._judging_at_once is not None:
+                self._model.allow(self._judging_at_once)
         return self._model
 
     def judge_at_once(self, instances: int) -> None:

