@@ -47,8 +47,8 @@ class Settings(BaseSettings):
     port: int = Field(default=8080, ge=1, le=65535)
     # Updates handled at once, across carers; one carer's own updates always wait their turn.
     concurrent_updates: int = Field(default=16, ge=1, le=256)
-    # Copies of the sentence model that may judge at once (default: one per core). A text
-    # judged alone still uses every core; texts judged together use one core each.
+    # Copies of the sentence model that may judge at once (default: one per core). Texts
+    # judged together use one core each; a text judged alone shares its sentences out.
     model_instances: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
 
     @field_validator("cache_dir", mode="before")
