@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session, select
+from telegram import Update
 
 from bot.app import BotApplication, build_application, on_startup
 from bot.config import Settings
@@ -83,6 +84,16 @@ class Chat:
         await self.send("/start")
         for label in labels:
             await self.tap(label)
+
+    def long_paste(self, sentence: str) -> tuple[list[Update], str]:
+        """A 5,000-character paste as Telegram splits it (4,096 + 904), and the joined text."""
+        words = (sentence * 100)[:5000]
+        head, tail = words[:4096].rstrip(), words[4096:].strip()
+        first_id = self.api.ids.next(self.user_id)
+        self.api.ids.next(self.user_id)
+        halves = [self.users.text(head, message_id=first_id)]
+        halves.append(self.users.text(tail, message_id=first_id + 1))
+        return halves, f"{head} {tail}"
 
     async def tap_data(self, data: str, message_id: int) -> list[ApiCall]:
         return await self._feed(self.users.callback(data, message_id=message_id))

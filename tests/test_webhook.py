@@ -109,17 +109,11 @@ async def test_one_chats_webhook_requests_at_once_are_handled_in_order(
 ) -> None:
     """Telegram's two halves of a long paste, posted together: joined as one reflection."""
     await chat.onboard()
-    words = ("We read a story and talked about his new school. " * 100)[:5000]
-    head, tail = words[:4096].rstrip(), words[4096:].strip()
-    first_id = chat.api.ids.next(chat.user_id)
-    chat.api.ids.next(chat.user_id)
-    bodies = [
-        chat.users.text(head, message_id=first_id).to_json(),
-        chat.users.text(tail, message_id=first_id + 1).to_json(),
-    ]
-    responses = await asyncio.gather(*(_post(client, body, SECRET) for body in bodies))
+    halves, whole = chat.long_paste("We read a story and talked about his new school. ")
+    posts = (_post(client, half.to_json(), SECRET) for half in halves)
+    responses = await asyncio.gather(*posts)
     assert [response.status_code for response in responses] == [200, 200]
-    assert [row.text for row in chat.reflections()] == [f"{head} {tail}"]
+    assert [row.text for row in chat.reflections()] == [whole]
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
-from datetime import timedelta
 from typing import Any
 
 from bot.app import BotApplication
@@ -117,17 +116,9 @@ async def _six_carers_write_at_once(chat: Chat) -> None:
 async def test_a_long_paste_arriving_at_once_is_still_stitched_in_order(chat: Chat) -> None:
     """Telegram's two halves of a paste reach the processor together: one reflection."""
     await chat.onboard()
-    words = ("We talked about school and friends and the weekend. " * 100)[:5000]
-    head, tail = words[:4096].rstrip(), words[4096:].strip()
-    first_id = chat.api.ids.next(chat.user_id)
-    chat.api.ids.next(chat.user_id)
-    chat.clock.advance(timedelta(seconds=1))
-    await _through_processor(
-        chat.app,
-        chat.users.text(head, message_id=first_id),
-        chat.users.text(tail, message_id=first_id + 1),
-    )
-    assert [row.text for row in chat.reflections()] == [f"{head} {tail}"]
+    halves, whole = chat.long_paste("We talked about school and friends and the weekend. ")
+    await _through_processor(chat.app, *halves)
+    assert [row.text for row in chat.reflections()] == [whole]
     replies = _replies_to(chat, chat.user_id)
     assert "Thank you for taking a moment" in replies[-2]
     assert "put them back together as one reflection" in replies[-1]

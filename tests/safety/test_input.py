@@ -115,18 +115,15 @@ async def test_a_long_paste_split_by_telegram_is_stitched_into_one_reflection(
 ) -> None:
     """5,000 characters arrive as 4,096 + 904: one reflection holding all of it."""
     await chat.onboard()
-    words = ("We talked about school and friends and the weekend. " * 100)[:5000]
-    head, tail = words[:4096].rstrip(), words[4096:].strip()
-    first_id = chat.api.ids.next(chat.user_id)
-    chat.api.ids.next(chat.user_id)
-    first = await chat.send(head, message_id=first_id)
+    (head, tail), whole = chat.long_paste("We talked about school and friends and the weekend. ")
+    first = await chat.send_update(head)
     chat.clock.advance(timedelta(seconds=1))
-    second = await chat.send(tail, message_id=first_id + 1)
+    second = await chat.send_update(tail)
     assert "Thank you for taking a moment" in first[-1].text
     assert "put them back together as one reflection" in second[-1].text
     reflections = chat.reflections()
     assert len(reflections) == 1
-    assert reflections[0].text == f"{head} {tail}"
+    assert reflections[0].text == whole
 
 
 async def test_messages_apart_in_time_or_order_stay_separate(chat: Chat) -> None:
