@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     concurrent_updates: int = Field(default=16, ge=1, le=256)
     # Copies of the sentence model that may judge at once (default: one per core). Texts
     # judged together use one core each; a text judged alone shares its sentences out.
-    model_instances: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
+    model_instances: int = Field(default_factory=lambda: min(os.cpu_count() or 1, 64), ge=1, le=64)
 
     @field_validator("cache_dir", mode="before")
     @classmethod
