@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from bot.domain.model import Dimension, RiskLevel, Strength, Tone
@@ -43,6 +43,24 @@ def semantic_risk(
         if lead >= 0 and (best is None or lead > best[0]):
             best = (lead, level)
     return RiskFinding(best[1], Strength.NOTE, SEMANTIC_SOURCE) if best else None
+
+
+def doubted(
+    findings: Sequence[RiskFinding], safe: Sequence[float], doubt: float
+) -> list[RiskFinding]:
+    """Make sure disclosure and distress flags unsure when every reading of the net says safe.
+
+    A rule that fires on words the net reads as an everyday text (a game, a lesson, a figure
+    of speech no look-alike lists) keeps its flag as a note. Danger is never doubted.
+    """
+    if not safe or min(safe) < doubt:
+        return list(findings)
+    return [
+        replace(finding, strength=Strength.NOTE)
+        if finding.level is not RiskLevel.DANGER
+        else finding
+        for finding in findings
+    ]
 
 
 class DimensionLexicon(Mapping[Dimension, tuple[Pattern, ...]]):

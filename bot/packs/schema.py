@@ -233,6 +233,9 @@ class SemanticTable(_Strict):
 
     risk_probability: float = Field(default=0.65, gt=0.25, lt=1)
     sentence_probability: float = Field(default=0.95, gt=0.25, le=1)
+    # A sure disclosure or distress rule becomes a note when the net reads the whole text and
+    # each sentence as safe at or above this; never danger. Above 1: rules are never doubted.
+    doubt_probability: float = Field(default=0.9, ge=0.8)
     dimension_weight: float = Field(default=3.0, ge=0)
     tone_weight: float = Field(default=2.0, ge=0)
     # Locales whose exemplars the classifiers also learn from (the sentence model is

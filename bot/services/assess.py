@@ -11,6 +11,7 @@ from bot.domain.judgement import (
     choose_dimension,
     decide_tone,
     dimension_scores,
+    doubted,
     semantic_risk,
     tone_lean,
 )
@@ -25,12 +26,17 @@ from bot.domain.model import (
 )
 from bot.domain.ranking import Reading, rank_suggestions
 from bot.domain.risk import RiskFinding, find_risks, strongest
-from bot.domain.text import Token
+from bot.domain.text import Token, clauses
+from bot.packs.judgement import SAFE_LABEL
 from bot.packs.registry import ContentRegistry
 from bot.services.views import Assessment
 
 if TYPE_CHECKING:  # numpy loads with the first judgement, not at start-up
-    from bot.packs.semantic import Vectors
+    from bot.packs.semantic import SentenceModel, Vectors
+
+# A sentence longer than this many characters (about 20 words) is embedded as its clauses, side by
+# side on idle model copies: the slowest judgements are single long sentences.
+CLAUSE_CHARS = 120
 
 
 @dataclass(frozen=True)
@@ -58,12 +64,17 @@ class SuggestionEngine:
         indexes = self._content.semantic[locale]
         pieces = judgement.normaliser.split(text)
         sentences = [tokens for _piece, tokens in pieces]
-        vectors = self._content.model.embed([piece for piece, _tokens in pieces])
+        vectors = embed_sentences(self._content.model, [piece for piece, _tokens in pieces])
         whole = _mean_direction(vectors)
-        rules = find_risks(sentences, judgement.risk)
+        text_risk = indexes.risk.probabilities(whole)[0] if len(whole) else None
+        sentence_risk = indexes.risk.probabilities(vectors)
+        safe = [p[SAFE_LABEL] for p in ([text_risk] if text_risk else []) + sentence_risk]
+        rules = doubted(
+            find_risks(sentences, judgement.risk), safe, judgement.semantic.doubt_probability
+        )
         net = semantic_risk(
-            indexes.risk.probabilities(whole)[0] if len(whole) else None,
-            indexes.risk.probabilities(vectors),
+            text_risk,
+            sentence_risk,
             NetThresholds(
                 judgement.semantic.risk_probability, judgement.semantic.sentence_probability
             ),
@@ -140,6 +151,24 @@ class SuggestionEngine:
             inferred_dimension=found.inferred,
             tone=found.tone,
         )
+
+
+def embed_sentences(model: SentenceModel, sentences: list[str]) -> Vectors:
+    """Embed each sentence; a long one as its clauses, side by side, averaged back into one."""
+    parts, owners = [], []
+    for owner, sentence in enumerate(sentences):
+        for part in clauses(sentence, CLAUSE_CHARS):
+            parts.append(part)
+            owners.append(owner)
+    vectors = model.embed(parts)
+    if len(parts) == len(sentences):
+        return vectors
+    import numpy as np  # noqa: PLC0415 - loaded with the first judgement, not at start-up
+
+    merged = np.zeros((len(sentences), vectors.shape[1]), dtype=vectors.dtype)
+    np.add.at(merged, owners, vectors)
+    norms = np.maximum(np.linalg.norm(merged, axis=1, keepdims=True), 1e-9)
+    return (merged / norms).astype(vectors.dtype)
 
 
 def _mean_direction(vectors: Vectors) -> Vectors:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.judgement import NetThresholds, semantic_risk
+from bot.domain.judgement import NetThresholds, doubted, semantic_risk
 from bot.domain.model import RiskLevel, Strength
 from bot.domain.risk import RiskFinding, RiskLexicon, RiskRule, Scope, find_risks, strongest
 from tests.unit.domain.words import normaliser, pattern
@@ -106,3 +106,20 @@ def test_strongest_acts_on_a_sure_flag_at_its_own_level() -> None:
     )
     assert notes == RiskFinding(RiskLevel.DANGER, Strength.NOTE, "b")
     assert strongest([]) is None
+
+
+def test_a_sure_rule_the_net_reads_as_safe_everywhere_becomes_a_note_but_never_danger() -> None:
+    """Disclosure and distress signposts turn to notes when every reading is safe; danger stays."""
+    found = [
+        RiskFinding(RiskLevel.DANGER, Strength.SIGNPOST, "die"),
+        RiskFinding(RiskLevel.DISCLOSURE, Strength.SIGNPOST, "abuse"),
+        RiskFinding(RiskLevel.DISTRESS, Strength.SIGNPOST, "cope"),
+    ]
+    assert doubted(found, [0.97, 0.95, 0.99], doubt=0.9) == [
+        RiskFinding(RiskLevel.DANGER, Strength.SIGNPOST, "die"),
+        RiskFinding(RiskLevel.DISCLOSURE, Strength.NOTE, "abuse"),
+        RiskFinding(RiskLevel.DISTRESS, Strength.NOTE, "cope"),
+    ]
+    assert doubted(found, [0.97, 0.4, 0.99], doubt=0.9) == found  # one sentence reads as risk
+    assert doubted(found, [], doubt=0.9) == found  # nothing read: rules stand
+    assert doubted(found, [1.0], doubt=1.01) == found  # a locale may switch doubting off
