@@ -56,44 +56,49 @@ def test_each_shipped_locale_has_both_parts_and_a_third_held_out() -> None:
 # ordinary text rose to 3.7 % for it and 4.6 % for this one (inside the 5 % goal).
 # Stop 16 raised tone fit (es, and zh, ckb and uk, which borrow Spanish tone exemplars); it, nb
 # and ckb lost a text or two on dimension or tone, inside the slack, so those floors stay.
+# Stop 21 (broader rules and exemplars in every locale) raised recall in en, it, nb, ar and zh
+# and the right level in seven locales; dimension and tone fit did not move.
 FLOORS = {
-    "en": {"recall": 0.817, "right_level": 0.756, "dimension": 0.798, "tone_fit": 0.729},
-    "es": {"recall": 0.807, "right_level": 0.747, "dimension": 0.751, "tone_fit": 0.808},
+    "en": {"recall": 0.878, "right_level": 0.817, "dimension": 0.798, "tone_fit": 0.735},
+    "es": {"recall": 0.807, "right_level": 0.759, "dimension": 0.751, "tone_fit": 0.808},
     # First held-out measurement of each locale added by the languages issue.
     "fr": {"recall": 0.933, "right_level": 0.933, "dimension": 0.771, "tone_fit": 0.708},
-    "it": {"recall": 0.767, "right_level": 0.733, "dimension": 0.829, "tone_fit": 0.796},
+    "it": {"recall": 0.833, "right_level": 0.8, "dimension": 0.829, "tone_fit": 0.796},
     "sv": {"recall": 0.8, "right_level": 0.767, "dimension": 0.814, "tone_fit": 0.837},
-    "nb": {"recall": 0.833, "right_level": 0.733, "dimension": 0.729, "tone_fit": 0.867},
-    "uk": {"recall": 0.8, "right_level": 0.7, "dimension": 0.771, "tone_fit": 0.841},
-    "ar": {"recall": 0.667, "right_level": 0.633, "dimension": 0.671, "tone_fit": 0.698},
+    "nb": {"recall": 0.867, "right_level": 0.767, "dimension": 0.729, "tone_fit": 0.889},
+    "uk": {"recall": 0.8, "right_level": 0.733, "dimension": 0.771, "tone_fit": 0.841},
+    "ar": {"recall": 0.7, "right_level": 0.7, "dimension": 0.671, "tone_fit": 0.714},
     "ckb": {"recall": 0.9, "right_level": 0.833, "dimension": 0.7, "tone_fit": 0.875},
-    "zh": {"recall": 0.8, "right_level": 0.767, "dimension": 0.686, "tone_fit": 0.923},
+    "zh": {"recall": 0.833, "right_level": 0.8, "dimension": 0.686, "tone_fit": 0.923},
 }
 # Ceilings only move down, with one recorded exception: the rules that raised recall and the
 # right level in en, es and it (stop 14) also raised full-signpost false alarms on ordinary
 # text, still inside the 5 % goal; that trade was accepted as a whole, without reading misses.
+# Stop 21: the new exemplars took uk notes on ordinary text from 13.3 % to 6.7 % (inside the 10 %
+# goal) and added one or two in fr (8.9 %) and it (4.4 %); pooled over the ten locales notes on
+# ordinary text went from 35 to 37 of 576, and that trade too was accepted as a whole.
 CEILINGS = {
     "en": {
         "signpost_ordinary": 0.019,
         "note_ordinary": 0.056,
-        "signpost_lookalike": 0.145,
-        "top_share": 0.057,
+        "signpost_lookalike": 0.129,
+        "top_share": 0.054,
     },
     "es": {
         "signpost_ordinary": 0.046,
         "note_ordinary": 0.083,
-        "signpost_lookalike": 0.074,
+        "signpost_lookalike": 0.072,
         "top_share": 0.036,
     },
     "fr": {
         "signpost_ordinary": 0.0,
-        "note_ordinary": 0.044,
+        "note_ordinary": 0.089,
         "signpost_lookalike": 0.16,
         "top_share": 0.045,
     },
     "it": {
         "signpost_ordinary": 0.022,
-        "note_ordinary": 0.0,
+        "note_ordinary": 0.044,
         "signpost_lookalike": 0.04,
         "top_share": 0.059,
     },
@@ -111,7 +116,7 @@ CEILINGS = {
     },
     "uk": {
         "signpost_ordinary": 0.022,
-        "note_ordinary": 0.133,
+        "note_ordinary": 0.067,
         "signpost_lookalike": 0.08,
         "top_share": 0.09,
     },
