@@ -105,7 +105,7 @@ from bot.ports import ManualClock, PromptMessage  # noqa: E402
 from bot.sandbox.api import LocalBotApi, MessageIds  # noqa: E402
 from bot.sandbox.updates import UpdateFactory  # noqa: E402
 from bot.scheduling.sender import Pace, PacedSender  # noqa: E402
-from bot.services.assess import SuggestionEngine, embed_sentences  # noqa: E402
+from bot.services.assess import SuggestionEngine  # noqa: E402
 from bot.services.carers import CarerService  # noqa: E402
 from bot.services.evaluate import read_set  # noqa: E402
 from bot.services.prompts import PromptService  # noqa: E402
@@ -211,7 +211,7 @@ def bench_judgement(registry: ContentRegistry) -> None:
 
     def embed(locale: str, text: str) -> object:
         pieces = registry.judgement[locale].normaliser.split(text)
-        return embed_sentences(registry.model, [piece for piece, _tokens in pieces])
+        return registry.model.embed([piece for piece, _tokens in pieces])
 
     _time_each(texts[:20], judge)  # warm the model and caches
     base50, base95 = _percentiles(_time_each(texts, lambda _l, t: tokenise(t)))

@@ -30,8 +30,6 @@ _LETTERS = rf"[^\W\d_{_HAN}]+"
 _TOKEN = re.compile(
     rf"{_LETTERS}(?:'{_LETTERS})*|[{_HAN}]|\d+|[\U0001F000-\U0001FAFF\u2600-\u27BF]"
 )
-# Commas (Latin, Arabic, Chinese) where a long sentence may be cut for the sentence model.
-_CLAUSE_END = re.compile(r"[,\u060c\uff0c\u3001]\s*")
 _RUN = re.compile(r"([^\W\d_])\1{2,}")
 _SHORTEST_TYPO = 5
 _SHORTEST_STEM = 2
@@ -49,18 +47,6 @@ def fold(text: str) -> str:
 def tokenise(text: str) -> list[str]:
     """Split text into folded words; the cheap baseline benchmarks compare against."""
     return _TOKEN.findall(fold(text))
-
-
-def clauses(sentence: str, limit: int) -> list[str]:
-    """Cut a sentence over ``limit`` characters at its middlemost comma: parts embed at once."""
-    if len(sentence) <= limit:
-        return [sentence]
-    cuts = [m.end() for m in _CLAUSE_END.finditer(sentence) if m.end() < len(sentence)]
-    if not cuts:
-        return [sentence]
-    cut = min(cuts, key=lambda end: abs(end - len(sentence) / 2))
-    head, tail = sentence[:cut].strip(), sentence[cut:].strip()
-    return [*clauses(head, limit), *clauses(tail, limit)] if head and tail else [sentence]
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,17 +26,13 @@ from bot.domain.model import (
 )
 from bot.domain.ranking import Reading, rank_suggestions
 from bot.domain.risk import RiskFinding, find_risks, strongest
-from bot.domain.text import Token, clauses
+from bot.domain.text import Token
 from bot.packs.judgement import SAFE_LABEL
 from bot.packs.registry import ContentRegistry
 from bot.services.views import Assessment
 
 if TYPE_CHECKING:  # numpy loads with the first judgement, not at start-up
-    from bot.packs.semantic import SentenceModel, Vectors
-
-# A sentence longer than this many characters (about 20 words) is embedded as its clauses, side by
-# side on idle model copies: the slowest judgements are single long sentences.
-CLAUSE_CHARS = 120
+    from bot.packs.semantic import Vectors
 
 
 @dataclass(frozen=True)
@@ -64,7 +60,7 @@ class SuggestionEngine:
         indexes = self._content.semantic[locale]
         pieces = judgement.normaliser.split(text)
         sentences = [tokens for _piece, tokens in pieces]
-        vectors = embed_sentences(self._content.model, [piece for piece, _tokens in pieces])
+        vectors = self._content.model.embed([piece for piece, _tokens in pieces])
         whole = _mean_direction(vectors)
         text_risk = indexes.risk.probabilities(whole)[0] if len(whole) else None
         sentence_risk = indexes.risk.probabilities(vectors)
@@ -151,24 +147,6 @@ class SuggestionEngine:
             inferred_dimension=found.inferred,
             tone=found.tone,
         )
-
-
-def embed_sentences(model: SentenceModel, sentences: list[str]) -> Vectors:
-    """Embed each sentence; a long one as its clauses, side by side, averaged back into one."""
-    parts, owners = [], []
-    for owner, sentence in enumerate(sentences):
-        for part in clauses(sentence, CLAUSE_CHARS):
-            parts.append(part)
-            owners.append(owner)
-    vectors = model.embed(parts)
-    if len(parts) == len(sentences):
-        return vectors
-    import numpy as np  # noqa: PLC0415 - loaded with the first judgement, not at start-up
-
-    merged = np.zeros((len(sentences), vectors.shape[1]), dtype=vectors.dtype)
-    np.add.at(merged, owners, vectors)
-    norms = np.maximum(np.linalg.norm(merged, axis=1, keepdims=True), 1e-9)
-    return (merged / norms).astype(vectors.dtype)
 
 
 def _mean_direction(vectors: Vectors) -> Vectors:

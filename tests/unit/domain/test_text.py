@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.text import Normaliser, clauses
+from bot.domain.text import Normaliser
 from tests.unit.domain.words import normaliser
 
 
@@ -59,24 +59,3 @@ def test_a_misspelling_reaches_the_word_it_meant() -> None:
     assert "suicidal" in sentence[0].forms
     (known,) = words.sentences("cute")
     assert known[0].forms == {"cute"}
-
-
-def test_a_long_sentence_is_cut_at_its_middlemost_comma_for_the_sentence_model() -> None:
-    """Short sentences stay whole; long ones part at commas (Latin, Arabic, Chinese) only."""
-    short = "she slept through, at last"
-    assert clauses(short, 120) == [short]
-    first = "we had the review today and the social worker was lovely with him"
-    second = "then at bedtime he told me he did not want to go to contact on Saturday"
-    assert clauses(f"{first}, {second}", 80) == [f"{first},", second]
-    assert clauses(f"{first} {second}", 80) == [f"{first} {second}"]  # no comma: kept whole
-    arabic = "ذهبنا إلى الحديقة بعد المدرسة، ولعب مع الأطفال الآخرين طوال المساء"
-    assert clauses(arabic, 40) == [
-        "ذهبنا إلى الحديقة بعد المدرسة،",
-        "ولعب مع الأطفال الآخرين طوال المساء",
-    ]
-    chinese = "今天放学以后我们一起去了公园，他和别的孩子玩了一下午，回家的路上一直在唱歌"
-    assert clauses(chinese, 20) == [
-        "今天放学以后我们一起去了公园，",
-        "他和别的孩子玩了一下午，",
-        "回家的路上一直在唱歌",
-    ]
