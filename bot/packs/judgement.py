@@ -60,6 +60,20 @@ class RawJudgement:
     language_source: SourceFile
     rules_source: SourceFile
     exemplars_source: SourceFile
+    # The digest of the bytes these were parsed from (see ``files_digest``); "" when unknown.
+    files_digest: str = ""
+
+
+def files_digest(locale: str, paths: Iterable[Path]) -> str:
+    """Key a locale's judgement files by their bytes, so a proved locale need not be parsed."""
+    digest = hashlib.sha256(f"files\0{locale}".encode())
+    for path in paths:
+        digest.update(f"\0{path.name}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+ReadJudgement = Callable[[], RawJudgement]
 
 
 @dataclass(frozen=True)
@@ -152,27 +166,30 @@ def compile_locale(
     compiled = _compile(locale, raw, report, words, prove=prove)
     if compiled is not None:
         words.record_proof(locale, digest)
+        if raw.files_digest:  # the same proof, keyed by the bytes: lets a bot skip parsing
+            words.record_proof(locale, raw.files_digest)
         _CLEAN_COMPILES[key] = (compiled, prove)
     return compiled
 
 
 class LocaleJudgements(Mapping[str, LocaleJudgement]):
-    """Every enabled locale's judgement, compiled when a carer of that locale first needs it.
+    """Every enabled locale's judgement, read and compiled when a carer of it first needs it.
 
     A bot serving one or two languages should not spend seconds and megabytes on ten. Files
-    that a full check proved (their digest is in words.tsv) compile on first use; any other
-    files compile at load, so that their problems stop the bot before it starts.
+    that a full check proved (their digest is in words.tsv) are neither parsed nor compiled
+    at load; any other files compile at load, so that their problems stop the bot first.
     """
 
     def __init__(self, words: WordBook) -> None:
-        """Start empty; the loader adds each locale's files with ``add``."""
+        """Start empty; the loader adds each locale's files with ``add`` or ``add_unread``."""
         self._words = words
-        self._raw: dict[str, RawJudgement] = {}
+        self._raw: dict[str, RawJudgement | None] = {}
+        self._readers: dict[str, ReadJudgement] = {}
         self._compiled: dict[str, LocaleJudgement] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     def add(self, locale: str, raw: RawJudgement, report: Report) -> None:
-        """Take a locale's files: compile them now unless a full check proved them already."""
+        """Take a locale's parsed files: compile them now unless a full check proved them."""
         _key, digest = judgement_digest(locale, raw)
         if _PROOFS["always"] or not self._words.proved(locale, digest):
             compiled = compile_locale(locale, raw, report, self._words)
@@ -183,29 +200,48 @@ class LocaleJudgements(Mapping[str, LocaleJudgement]):
             return
         self._raw[locale] = raw
 
+    def add_unread(self, locale: str, read: ReadJudgement) -> None:
+        """Take a locale whose files a full check proved, byte for byte: read them on first use."""
+        self._raw[locale] = None
+        self._readers[locale] = read
+
     def exemplars(self, locale: str) -> ExemplarsFile:
         """Return a locale's exemplars without compiling its rules (the semantic net's data)."""
-        return self._raw[locale].exemplars
+        return self._read(locale).exemplars
 
     def semantic(self, locale: str) -> SemanticTable:
         """Return a locale's semantic settings without compiling its rules."""
-        return self._raw[locale].language.semantic
+        return self._read(locale).language.semantic
 
     @property
     def compiled(self) -> tuple[str, ...]:
         """Name the locales compiled so far (for benchmarks and tests)."""
         return tuple(self._compiled)
 
+    @property
+    def read(self) -> tuple[str, ...]:
+        """Name the locales whose files have been parsed so far (for benchmarks and tests)."""
+        return tuple(locale for locale, raw in self._raw.items() if raw is not None)
+
     def __getitem__(self, locale: str) -> LocaleJudgement:
         """Return the locale's compiled judgement, compiling it on this first read."""
         compiled = self._compiled.get(locale)
         if compiled is not None:
             return compiled
-        raw = self._raw[locale]
         with self._lock:
             if locale not in self._compiled:
-                self._compiled[locale] = self._compile_proved(locale, raw)
+                self._compiled[locale] = self._compile_proved(locale, self._read(locale))
             return self._compiled[locale]
+
+    def _read(self, locale: str) -> RawJudgement:
+        raw = self._raw[locale]  # KeyError: no such locale, as for any Mapping
+        if raw is not None:
+            return raw
+        with self._lock:
+            raw = self._raw[locale]
+            if raw is None:
+                raw = self._raw[locale] = self._readers.pop(locale)()
+            return raw
 
     def _compile_proved(self, locale: str, raw: RawJudgement) -> LocaleJudgement:
         problems: list[str] = []

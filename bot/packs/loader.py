@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -13,7 +14,13 @@ from pydantic import BaseModel, ValidationError
 
 from bot.domain.model import AgeBand, Dimension, Role
 from bot.packs import toml
-from bot.packs.judgement import LocaleJudgements, RawJudgement, SourceFile
+from bot.packs.judgement import (
+    LocaleJudgements,
+    RawJudgement,
+    SourceFile,
+    files_digest,
+    proving_everything,
+)
 from bot.packs.lines import LineIndex
 from bot.packs.schema import (
     AgencyLocalesFile,
@@ -179,9 +186,7 @@ def load_raw_content(root: Path, agency: Path | None = None) -> RawContent:
     )
     judgement = LocaleJudgements(words)
     for locale in locales:
-        raw = _read_judgement(collector, root, locale, agency, retired)
-        if raw is not None:
-            judgement.add(locale, raw, collector.add)
+        _add_judgement(judgement, layers, locale, words)
     if collector.issues or safeguarding is None:
         raise ContentError(collector.issues)
     return RawContent(
@@ -466,11 +471,59 @@ def _layered_contacts(
     return SafeguardingFile(contacts=contacts)
 
 
+def _add_judgement(
+    judgement: LocaleJudgements, layers: _Layers, locale: str, words: WordBook
+) -> None:
+    """Hand a locale's judgement files over: unread when a full check proved these very bytes."""
+    root, agency = layers.root, layers.agency
+    paths = _judgement_paths(root, locale, agency)
+    if not proving_everything() and all(path.is_file() for path in paths[:3]):
+        digest = files_digest(locale, paths)
+        if words.proved(locale, digest):
+            judgement.add_unread(locale, partial(_read_proved_judgement, root, locale, agency))
+            _list_retired(layers, paths[3:])
+            return
+    raw = _read_judgement(layers.collector, root, locale, agency, layers.retired)
+    if raw is not None:
+        judgement.add(locale, raw, layers.collector.add)
+
+
+def _list_retired(layers: _Layers, overlays: list[Path]) -> None:
+    """List what an agency's rules retire (a small file) without reading the shipped rules."""
+    for path in overlays:
+        layer, _ = layers.collector.read(path, AgencyRulesFile)
+        retirements = layer.retire if layer is not None else []
+        layers.retired.extend(Retired(path, item.id, item.reason) for item in retirements)
+
+
+def _judgement_paths(root: Path, locale: str, agency: Path | None) -> list[Path]:
+    """The files a locale's judgement is read from: the shipped three, then an agency's rules."""
+    folder = root / "judgement" / locale
+    paths = [folder / name for name in ("language.toml", "safeguarding.toml", "exemplars.toml")]
+    overlay = agency / "judgement" / locale / "safeguarding.toml" if agency else None
+    return [*paths, overlay] if overlay is not None and overlay.is_file() else paths
+
+
+def _read_proved_judgement(root: Path, locale: str, agency: Path | None) -> RawJudgement:
+    """Parse files the load left unread; a file edited since then fails loudly, not silently."""
+    collector = _Collector(agency)
+    raw = _read_judgement(collector, root, locale, agency, [])
+    if raw is None or collector.issues:
+        problems = "; ".join(str(issue) for issue in collector.issues)
+        raise RuntimeError(f"judgement files of {locale!r} changed since start-up: {problems}")
+    return raw
+
+
 def _read_judgement(
     collector: _Collector, root: Path, locale: str, agency: Path | None, retired: list[Retired]
 ) -> RawJudgement | None:
     """Read a locale's rules, cues and exemplars; a shipped locale without them is an error."""
     folder = root / "judgement" / locale
+    digest = (
+        files_digest(locale, _judgement_paths(root, locale, agency))
+        if all(path.is_file() for path in _judgement_paths(root, locale, None))
+        else ""
+    )
     language, language_index = collector.read(folder / "language.toml", LanguageFile)
     rules, rules_index = collector.read(folder / "safeguarding.toml", RiskRulesFile)
     exemplars, exemplars_index = collector.read(folder / "exemplars.toml", ExemplarsFile)
@@ -486,6 +539,7 @@ def _read_judgement(
         language_source=SourceFile(folder / "language.toml", language_index),
         rules_source=rules_source,
         exemplars_source=SourceFile(folder / "exemplars.toml", exemplars_index),
+        files_digest=digest,
     )
 
 

@@ -10,6 +10,7 @@ with the same result, and ``packs check`` says the file is stale.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from importlib.metadata import version
@@ -134,30 +135,40 @@ class WordBook:
 
 
 class _SavedFile:
-    """One words.tsv, kept as UTF-8 bytes; a locale's lines are decoded when first asked for.
+    """One words.tsv, read again for each locale's lines when that locale is first asked for.
 
-    Bytes, not text: one emoji makes Python store a whole string at four bytes a character.
+    Only its proofs stay in memory: a bot whose carers write in two languages never holds the
+    other eight languages' answers (the file is about 2 MB). Bytes, not text, while searching:
+    one emoji makes Python store a whole string at four bytes a character.
     """
 
     def __init__(self, path: Path) -> None:
-        """Read the file, or hold nothing when it is missing or from another simplemma."""
-        data = path.read_bytes() if path.is_file() else b""
+        """Keep the file's proofs, or nothing when it is missing or from another simplemma."""
+        self._path = path
+        # A search, not a split: 80,000 short lines would leave the heap fragmented.
+        proof = re.compile(rb"^[^\t\n]+\t" + _PROVED.encode() + rb"\t[^\n]*$", re.MULTILINE)
+        self._proofs = frozenset(proof.findall(self._body()))
+
+    def _body(self) -> bytes:
+        """The lines after the header, framed by newlines; empty if another simplemma wrote it."""
+        data = self._path.read_bytes() if self._path.is_file() else b""
         header, _, body = data.partition(b"\n")
         # Another dictionary's answers: look every word up again.
         current = header.decode("utf-8", "replace") == _HEADER.format(
             version=_dictionary_version()
         )
-        self._body = b"\n" + body.rstrip() + b"\n" if current else b""
+        return b"\n" + body.rstrip() + b"\n" if current else b""
 
     def _block(self, locale: str) -> str:
         """Return the locale's lines (the file is sorted, so they are one run of text)."""
+        body = self._body()
         marker = f"\n{locale}\t".encode()
-        start = self._body.find(marker)
+        start = body.find(marker)
         if start < 0:
             return ""
-        last = self._body.rfind(marker)
-        end = self._body.find(b"\n", last + 1)
-        return self._body[start + 1 : end if end >= 0 else len(self._body)].decode("utf-8")
+        last = body.rfind(marker)
+        end = body.find(b"\n", last + 1)
+        return body[start + 1 : end if end >= 0 else len(body)].decode("utf-8")
 
     def answers(self, locale: str) -> dict[str, str]:
         """Parse the locale's answers, keyed by question and word."""
@@ -170,4 +181,4 @@ class _SavedFile:
 
     def proved(self, locale: str, digest: str) -> bool:
         """Tell whether this file records a full proof of these judgement files."""
-        return f"\n{locale}\t{_PROVED}\t{digest}\t1\n".encode() in self._body
+        return f"{locale}\t{_PROVED}\t{digest}\t1".encode() in self._proofs

@@ -167,17 +167,30 @@ def _as_a_running_bot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_a_bot_compiles_a_proved_locale_when_a_carer_of_it_first_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Start-up compiles no proved locale; the first text in Spanish compiles Spanish only."""
+    """Start-up neither parses nor compiles a proved locale; a Spanish text reads Spanish only."""
     content = _as_a_running_bot(tmp_path, monkeypatch)
     registry = ContentRegistry(load_raw_content(content))
-    assert registry.judgement.compiled == ()
+    assert registry.judgement.compiled == () and registry.judgement.read == ()
+    assert "es" in registry.judgement and len(registry.judgement) == len(registry.locales)
     found = SuggestionEngine(registry).risk(
         "me dijo que su tío la toca por las noches", locale="es"
     )
     assert found is not None and found.level.value == "disclosure"
-    assert registry.judgement.compiled == ("es",)
+    assert registry.judgement.compiled == ("es",) and registry.judgement.read == ("es",)
     registry.warm(["en"])
     assert sorted(registry.judgement.compiled) == ["en", "es"]
+
+
+def test_a_proved_locale_edited_after_start_up_fails_loudly_when_first_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files replaced under a running bot are never half-read: the first use names the problem."""
+    content = _as_a_running_bot(tmp_path, monkeypatch)
+    registry = ContentRegistry(load_raw_content(content))
+    rules = content / "judgement" / "es" / "safeguarding.toml"
+    rules.write_text(rules.read_text(encoding="utf-8") + "\n[[rule]\n", encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"changed since start-up.*invalid TOML"):
+        registry.judgement["es"]
 
 
 def test_an_edited_locale_is_compiled_and_its_problems_reported_before_the_bot_starts(
