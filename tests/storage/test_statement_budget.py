@@ -1,10 +1,9 @@
 """The reflection path's database budget, counted on SQLite and PostgreSQL.
 
-A reflection costs one transaction (the text journey claims its update itself; the gate's
-own transaction is for every other update) and, from an onboarded carer with no prompt open,
-three statements: the claim (which also reads the carer), one SELECT, and the insert.
-Answering an open prompt adds the update that marks it answered; a tapped Answer also
-clears the carer's pending answer (one UPDATE each).
+A reflection costs two transactions (the gate's, the inbox's) and, from an onboarded carer
+with no prompt open, three statements: the gate's claim (which also reads the carer), the
+inbox's one SELECT, and the insert. Answering an open prompt adds the update that marks it
+answered; a tapped Answer also clears the carer's pending answer (one UPDATE each).
 """
 
 from __future__ import annotations
@@ -81,7 +80,7 @@ def _engine(chat: Chat) -> Engine:
     return chat.app.bot_data.services.db.engine
 
 
-async def test_an_ordinary_reflection_costs_one_transaction_and_three_statements(
+async def test_an_ordinary_reflection_costs_two_transactions_and_three_statements(
     onboarded: Chat,
 ) -> None:
     """Claim (reading the carer), one SELECT, one INSERT; nothing else, on either database."""
@@ -89,7 +88,7 @@ async def test_an_ordinary_reflection_costs_one_transaction_and_three_statements
         calls = await onboarded.send("We baked a cake together and laughed a lot.")
     assert [call.method for call in calls] == ["sendMessage"]
     assert len(onboarded.reflections()) == 2
-    assert (ledger.commits, ledger.rollbacks) == (1, 0)
+    assert (ledger.commits, ledger.rollbacks) == (2, 0)
     assert len(ledger.statements) <= 3, ledger.describe()
 
 
@@ -110,7 +109,7 @@ async def test_answering_an_open_prompt_adds_only_the_answered_mark(onboarded: C
     with watching(_engine(onboarded)) as ledger:
         await onboarded.send("She was upset after contact, we sat together.")
     assert [row.status for row in onboarded.deliveries()] == ["answered"]
-    assert ledger.commits == 1
+    assert ledger.commits == 2
     assert len(ledger.statements) <= 4, ledger.describe()
 
 
@@ -123,7 +122,7 @@ async def test_a_tapped_answer_adds_clearing_the_pending_answer(onboarded: Chat)
     carer = onboarded.carer()
     assert carer is not None and carer.awaiting is None
     assert [row.status for row in onboarded.deliveries()] == ["answered"]
-    assert ledger.commits == 1
+    assert ledger.commits == 2
     assert len(ledger.statements) <= 5, ledger.describe()
 
 
