@@ -736,6 +736,10 @@ async def bench_round_trip(settings: Settings) -> None:
     app.bot_data.services.db.dispose()
     report("round trip: reflection -> suggestion", reflect, "/help", help_time)
     report("round trip: /prompt", prompt, "/help", help_time)
+    print(
+        f"{'  (one chat, back to back: paced':<44} at Telegram's 1 message a second per chat,"
+        " as every prompt is)"
+    )
 
 
 CONCURRENT_CARERS = 200  # carers writing in the same minute, as after a 19:30 prompt

@@ -3,7 +3,9 @@
 Groups, supergroups and channels are told once that the bot works in private chats, and
 the bot leaves them; nothing there reads or writes a carer's data. In a private chat the
 gate drops a copy of an update already taken, and tells a carer who had blocked the bot why
-their prompts stopped.
+their prompts stopped. A typed text (a reflection, or an answer the bot asked for) is claimed
+by its journey instead, just before the journey's own transaction and on the same trip to a
+worker thread.
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ from telegram.ext import Application, ApplicationHandlerStop, TypeHandler, filte
 
 from bot.context import BotContext
 from bot.handlers import texts
+from bot.services.arrivals import Arrival
 
 log = logging.getLogger(__name__)
 GATE_GROUP = -1
+# A new typed message that is no command: the text journey, which claims the update itself.
+TYPED_TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 _GONE = {ChatMemberStatus.LEFT, ChatMemberStatus.BANNED}
 
 
@@ -34,6 +39,8 @@ async def admit(update: Update, context: BotContext) -> None:
     if _bot_has_left(update):  # the carer blocked the bot: stop prompts now
         await context.services.arrivals.mark_unreachable(user.id)
         raise ApplicationHandlerStop
+    if TYPED_TEXT.check_update(update):  # the text journey claims it in its own transaction
+        return
     arrival = await context.services.arrivals.arrive(
         update_id=update.update_id,
         telegram_user_id=user.id,
@@ -41,12 +48,18 @@ async def admit(update: Update, context: BotContext) -> None:
     )
     if arrival.duplicate:
         raise ApplicationHandlerStop
-    if arrival.stopped_at is not None:
-        t = context.t(arrival.locale)
-        zone = arrival.timezone or "UTC"
-        await context.bot.send_message(
-            user.id, texts.prompts_stopped_unreachable(t, t.datetime(arrival.stopped_at, zone))
-        )
+    await tell_why_prompts_stopped(context, user.id, arrival)
+
+
+async def tell_why_prompts_stopped(context: BotContext, user_id: int, arrival: Arrival) -> None:
+    """Tell a carer Telegram could not reach, on their return, that their prompts stopped."""
+    if arrival.stopped_at is None:
+        return
+    t = context.t(arrival.locale)
+    zone = arrival.timezone or "UTC"
+    await context.bot.send_message(
+        user_id, texts.prompts_stopped_unreachable(t, t.datetime(arrival.stopped_at, zone))
+    )
 
 
 def _is_own_private_chat(update: Update) -> bool:

@@ -9,6 +9,7 @@ from bot.context import BotContext
 from bot.domain.errors import DomainError
 from bot.handlers import texts, trainers
 from bot.handlers.common import message, reply_error, translator_for, user_id
+from bot.handlers.gate import TYPED_TEXT, tell_why_prompts_stopped
 from bot.handlers.onboarding import Offer, after
 from bot.services.inbox import SettingAnswered, SettingRejected
 from bot.services.reflections import IncomingText
@@ -40,10 +41,15 @@ async def receive_text(update: Update, context: BotContext) -> None:
         reply_to_message_id=msg.reply_to_message.message_id if msg.reply_to_message else None,
     )
     try:
-        result = await context.services.inbox.receive_text(incoming)
+        arrival, result = await context.services.inbox.receive_text(
+            incoming, update_id=update.update_id
+        )
     except DomainError as error:
         await reply_error(update, context, error)
         return
+    if result is None:  # a copy of an update already taken
+        return
+    await tell_why_prompts_stopped(context, incoming.telegram_user_id, arrival)
     if isinstance(result, TRAINER_SCREEN_TYPES):
         await trainers.show(update, context, result)
         return
@@ -96,5 +102,5 @@ async def ignore_edit(update: Update, context: BotContext) -> None:
 
 def register(app: Application) -> None:
     """Add the text and non-text handlers; they go last so commands win."""
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, receive_text))
+    app.add_handler(MessageHandler(TYPED_TEXT, receive_text))
     app.add_handler(MessageHandler(NOT_TEXT, refuse_non_text))

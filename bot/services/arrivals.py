@@ -41,18 +41,13 @@ class ArrivalService:
         now = self._clock.now()
 
         def work(session: Session) -> Arrival:
-            claimed = repo.claim_update(
-                session=session, update_id=update_id, telegram_user_id=telegram_user_id, now=now
+            return take_arrival(
+                session,
+                update_id=update_id,
+                telegram_user_id=telegram_user_id,
+                now=now,
+                command=command,
             )
-            if claimed is None:
-                return Arrival(duplicate=True)
-            stale = command and isinstance(claimed.awaiting, AwaitingSetting | AwaitingTrainer)
-            if not stale and claimed.pause_reason != UNREACHABLE:
-                return Arrival(locale=claimed.locale)
-            carer = repo.get_carer_by_telegram_id(
-                session=session, telegram_user_id=telegram_user_id
-            )
-            return Arrival() if carer is None else _arrival_of(carer, command=command)
 
         return await self._db.run(work)
 
@@ -81,6 +76,22 @@ class ArrivalService:
                 stop_unreachable(carer, now)
 
         await self._db.run(work)
+
+
+def take_arrival(
+    session: Session, *, update_id: int, telegram_user_id: int, now: datetime, command: bool
+) -> Arrival:
+    """Claim the update inside the caller's transaction (the gate's, or a journey's own)."""
+    claimed = repo.claim_update(
+        session=session, update_id=update_id, telegram_user_id=telegram_user_id, now=now
+    )
+    if claimed is None:
+        return Arrival(duplicate=True)
+    stale = command and isinstance(claimed.awaiting, AwaitingSetting | AwaitingTrainer)
+    if not stale and claimed.pause_reason != UNREACHABLE:
+        return Arrival(locale=claimed.locale)
+    carer = repo.get_carer_by_telegram_id(session=session, telegram_user_id=telegram_user_id)
+    return Arrival() if carer is None else _arrival_of(carer, command=command)
 
 
 def _arrival_of(carer: Carer, *, command: bool) -> Arrival:

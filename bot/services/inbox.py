@@ -10,6 +10,7 @@ from bot.domain.pending import AwaitingSetting, AwaitingTrainer, Flow, SettingFi
 from bot.domain.reflection import clean_text
 from bot.domain.schedule import parse_local_time, resolve_timezone
 from bot.ports import Clock, NoTypedWords, TypedWords
+from bot.services.arrivals import Arrival, take_arrival
 from bot.services.carers import reschedule
 from bot.services.reflections import IncomingText, ReflectionService
 from bot.services.trainer_views import Rejected, TrainerScreen
@@ -61,35 +62,58 @@ class InboxService:
         self._trainer_input = trainer_input
         self._words = typed_words or NoTypedWords()
 
-    async def receive_text(self, incoming: IncomingText) -> InboxResult:
-        """Handle one text message in one transaction: one read, then the writes it calls for."""
+    async def receive_text(
+        self, incoming: IncomingText, *, update_id: int | None = None
+    ) -> tuple[Arrival, InboxResult | None]:
+        """Handle one text message: the update's claim, then one read and the writes it needs.
 
-        def work(session: Session) -> InboxResult:
-            context = self._reflections.read_context(session, incoming)
-            if context is None:  # not a carer: perhaps a trainer typing what a button asked
-                screen = self._trainer_text(session, incoming)
-                if screen is None:
-                    raise NotOnboardedError()
-                return screen
-            carer = context.carer
-            text = clean_text(incoming.text)  # refuse control characters and blank text
-            pending = carer.awaiting
-            if isinstance(pending, AwaitingTrainer):
-                carer.awaiting = None
-                screen = self._trainer_text(session, incoming)
-                if isinstance(screen, Rejected):
-                    carer.awaiting = AwaitingTrainer()  # ask again
-                if screen is not None:
-                    return screen
-            if isinstance(pending, AwaitingSetting):
-                if context.replied_id is None:  # not a reply to one of the carer's prompts
-                    return self._answer_setting(carer, pending, text)
-                carer.awaiting = None  # replying to a prompt abandons the typed setting
-            if carer.onboarded_at is None:
+        With ``update_id`` the update is claimed here rather than by the gate: the same two
+        transactions, but one trip to a worker thread, whose wake-up costs more than a commit.
+        The claim commits first, so a copy is dropped before anything is judged or stored.
+        """
+        now = self._clock.now()
+
+        def claim(session: Session) -> Arrival:
+            if update_id is None:
+                return Arrival()
+            return take_arrival(
+                session,
+                update_id=update_id,
+                telegram_user_id=incoming.telegram_user_id,
+                now=now,
+                command=False,
+            )
+
+        def route(session: Session, arrival: Arrival) -> InboxResult | None:
+            return None if arrival.duplicate else self._route(session, incoming)
+
+        return await self._db.run_in_turn(claim, route)
+
+    def _route(self, session: Session, incoming: IncomingText) -> InboxResult:
+        """Decide what the text is from what the carer was last asked, and act on it."""
+        context = self._reflections.read_context(session, incoming)
+        if context is None:  # not a carer: perhaps a trainer typing what a button asked
+            screen = self._trainer_text(session, incoming)
+            if screen is None:
                 raise NotOnboardedError()
-            return self._reflections.record(session, context, incoming)
-
-        return await self._db.run(work)
+            return screen
+        carer = context.carer
+        text = clean_text(incoming.text)  # refuse control characters and blank text
+        pending = carer.awaiting
+        if isinstance(pending, AwaitingTrainer):
+            carer.awaiting = None
+            screen = self._trainer_text(session, incoming)
+            if isinstance(screen, Rejected):
+                carer.awaiting = AwaitingTrainer()  # ask again
+            if screen is not None:
+                return screen
+        if isinstance(pending, AwaitingSetting):
+            if context.replied_id is None:  # not a reply to one of the carer's prompts
+                return self._answer_setting(carer, pending, text)
+            carer.awaiting = None  # replying to a prompt abandons the typed setting
+        if carer.onboarded_at is None:
+            raise NotOnboardedError()
+        return self._reflections.record(session, context, incoming)
 
     def _trainer_text(self, session: Session, incoming: IncomingText) -> TrainerScreen | None:
         if self._trainer_input is None:

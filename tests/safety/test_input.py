@@ -198,6 +198,22 @@ async def test_a_blocked_carer_is_told_why_on_return_and_resume_works(chat: Chat
     assert len(await chat.run_sweep()) == 1
 
 
+async def test_a_blocked_carer_who_returns_with_a_reflection_hears_why_once(chat: Chat) -> None:
+    """Typed text claims its update in its own transaction: still told once, and still answered."""
+    await chat.onboard()
+    chat.clock.set(datetime(2026, 11, 23, 19, 30, 5, tzinfo=UTC))
+    chat.api.fail_next("sendMessage", status=403, description="Forbidden: bot was blocked")
+    await chat.run_sweep()
+    chat.clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+    calls = await chat.send("We had a calm morning and walked to school together.")
+    assert "Your prompts stopped on Monday 23 Nov" in calls[0].text
+    assert len(calls) == 2 and len(chat.reflections()) == 1
+    chat.clock.set(datetime(2026, 11, 26, 9, 30, tzinfo=UTC))
+    again = await chat.send("Homework went better than last week.")
+    assert len(again) == 1 and "prompts stopped on" not in again[0].text
+    assert len(chat.reflections()) == 2
+
+
 async def test_blocking_the_bot_stops_prompts_at_once(chat: Chat) -> None:
     """Telegram reports the block as a membership change: nothing more is sent."""
     await chat.onboard()

@@ -8,6 +8,7 @@ answered; a tapped Answer also clears the carer's pending answer (one UPDATE eac
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -90,6 +91,23 @@ async def test_an_ordinary_reflection_costs_two_transactions_and_three_statement
     assert len(onboarded.reflections()) == 2
     assert (ledger.commits, ledger.rollbacks) == (2, 0)
     assert len(ledger.statements) <= 3, ledger.describe()
+
+
+async def test_an_ordinary_reflection_takes_one_trip_to_a_worker_thread(
+    onboarded: Chat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The claim and the reflection's transaction share one thread hop: waking one costs most."""
+    trips: list[str] = []
+    real = asyncio.to_thread
+
+    async def recording(function: Any, /, *args: Any, **kwargs: Any) -> Any:
+        trips.append(getattr(function, "__qualname__", repr(function)))
+        return await real(function, *args, **kwargs)
+
+    monkeypatch.setattr(asyncio, "to_thread", recording)
+    calls = await onboarded.send("We made pancakes and she flipped the last one.")
+    assert [call.method for call in calls] == ["sendMessage"]
+    assert len(trips) == 1, trips
 
 
 async def test_a_redelivered_copy_costs_one_statement(onboarded: Chat) -> None:
