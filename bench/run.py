@@ -737,7 +737,7 @@ async def bench_round_trip(settings: Settings) -> None:
     report("round trip: reflection -> suggestion", reflect, "/help", help_time)
     report("round trip: /prompt", prompt, "/help", help_time)
     print(
-        f"{'  (one chat, back to back: paced':<44} at Telegram's 1 message a second per chat,"
+        f"{'  one chat, back to back: paced':<44} (Telegram's 1 message a second per chat,"
         " as every prompt is)"
     )
 
