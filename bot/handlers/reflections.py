@@ -40,16 +40,15 @@ async def receive_text(update: Update, context: BotContext) -> None:
         text=msg.text,
         reply_to_message_id=msg.reply_to_message.message_id if msg.reply_to_message else None,
     )
-    try:
-        arrival, result = await context.services.inbox.receive_text(
-            incoming, update_id=update.update_id
-        )
-    except DomainError as error:
-        await reply_error(update, context, error)
-        return
+    arrival, result = await context.services.inbox.receive_text(
+        incoming, update_id=update.update_id
+    )
     if result is None:  # a copy of an update already taken
         return
     await tell_why_prompts_stopped(context, incoming.telegram_user_id, arrival)
+    if isinstance(result, DomainError):
+        await reply_error(update, context, result)
+        return
     if isinstance(result, TRAINER_SCREEN_TYPES):
         await trainers.show(update, context, result)
         return

@@ -64,30 +64,38 @@ class InboxService:
 
     async def receive_text(
         self, incoming: IncomingText, *, update_id: int | None = None
-    ) -> tuple[Arrival, InboxResult | None]:
+    ) -> tuple[Arrival, InboxResult | DomainError | None]:
         """Handle one text message: the update's claim, then one read and the writes it needs.
 
         With ``update_id`` the update is claimed here rather than by the gate: the same two
         transactions, but one trip to a worker thread, whose wake-up costs more than a commit.
-        The claim commits first, so a copy is dropped before anything is judged or stored.
+        The claim commits first, so a copy is dropped (None) before anything is judged or
+        stored. A refused text (DomainError) keeps nothing but the claim, whose news (why
+        prompts stopped) the carer must still hear.
         """
         now = self._clock.now()
+        taken: list[Arrival] = []
 
         def claim(session: Session) -> Arrival:
-            if update_id is None:
-                return Arrival()
-            return take_arrival(
-                session,
-                update_id=update_id,
-                telegram_user_id=incoming.telegram_user_id,
-                now=now,
-                command=False,
-            )
+            arrival = Arrival()
+            if update_id is not None:
+                arrival = take_arrival(
+                    session,
+                    update_id=update_id,
+                    telegram_user_id=incoming.telegram_user_id,
+                    now=now,
+                    command=False,
+                )
+            taken.append(arrival)
+            return arrival
 
         def route(session: Session, arrival: Arrival) -> InboxResult | None:
             return None if arrival.duplicate else self._route(session, incoming)
 
-        return await self._db.run_in_turn(claim, route)
+        try:
+            return await self._db.run_in_turn(claim, route)
+        except DomainError as error:
+            return (taken[0] if taken else Arrival()), error
 
     def _route(self, session: Session, incoming: IncomingText) -> InboxResult:
         """Decide what the text is from what the carer was last asked, and act on it."""

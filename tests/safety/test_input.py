@@ -214,6 +214,18 @@ async def test_a_blocked_carer_who_returns_with_a_reflection_hears_why_once(chat
     assert len(chat.reflections()) == 2
 
 
+async def test_a_blocked_carer_whose_first_text_is_refused_still_hears_why(chat: Chat) -> None:
+    """A refused text keeps nothing, but the news that prompts stopped is not lost with it."""
+    await chat.onboard()
+    chat.clock.set(datetime(2026, 11, 23, 19, 30, 5, tzinfo=UTC))
+    chat.api.fail_next("sendMessage", status=403, description="Forbidden: bot was blocked")
+    await chat.run_sweep()
+    chat.clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+    calls = await chat.send("\u200b \u200b")
+    assert "Your prompts stopped on Monday 23 Nov" in calls[0].text
+    assert len(calls) == 2 and chat.reflections() == []
+
+
 async def test_blocking_the_bot_stops_prompts_at_once(chat: Chat) -> None:
     """Telegram reports the block as a membership change: nothing more is sent."""
     await chat.onboard()
