@@ -180,13 +180,18 @@ async def test_journal_pages_fit_telegrams_utf16_limit(chat: Chat) -> None:
     assert page.text.count("🙂") > 1000
 
 
-async def test_a_blocked_carer_is_told_why_on_return_and_resume_works(chat: Chat) -> None:
-    """Blocked: prompts stop; on return they hear why once; /resume brings prompts back."""
+async def _blocked_on_monday_back_on_thursday(chat: Chat) -> None:
+    """An onboarded carer whose Monday prompt Telegram refused (blocked), writing on Thursday."""
     await chat.onboard()
     chat.clock.set(datetime(2026, 11, 23, 19, 30, 5, tzinfo=UTC))
     chat.api.fail_next("sendMessage", status=403, description="Forbidden: bot was blocked")
     await chat.run_sweep()
     chat.clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+
+
+async def test_a_blocked_carer_is_told_why_on_return_and_resume_works(chat: Chat) -> None:
+    """Blocked: prompts stop; on return they hear why once; /resume brings prompts back."""
+    await _blocked_on_monday_back_on_thursday(chat)
     calls = await chat.send("/start")
     assert "Your prompts stopped on Monday 23 Nov" in calls[0].text
     again = await chat.send("/help")
@@ -200,11 +205,7 @@ async def test_a_blocked_carer_is_told_why_on_return_and_resume_works(chat: Chat
 
 async def test_a_blocked_carer_who_returns_with_a_reflection_hears_why_once(chat: Chat) -> None:
     """Typed text claims its update in its own transaction: still told once, and still answered."""
-    await chat.onboard()
-    chat.clock.set(datetime(2026, 11, 23, 19, 30, 5, tzinfo=UTC))
-    chat.api.fail_next("sendMessage", status=403, description="Forbidden: bot was blocked")
-    await chat.run_sweep()
-    chat.clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+    await _blocked_on_monday_back_on_thursday(chat)
     calls = await chat.send("We had a calm morning and walked to school together.")
     assert "Your prompts stopped on Monday 23 Nov" in calls[0].text
     assert len(calls) == 2 and len(chat.reflections()) == 1
@@ -216,11 +217,7 @@ async def test_a_blocked_carer_who_returns_with_a_reflection_hears_why_once(chat
 
 async def test_a_blocked_carer_whose_first_text_is_refused_still_hears_why(chat: Chat) -> None:
     """A refused text keeps nothing, but the news that prompts stopped is not lost with it."""
-    await chat.onboard()
-    chat.clock.set(datetime(2026, 11, 23, 19, 30, 5, tzinfo=UTC))
-    chat.api.fail_next("sendMessage", status=403, description="Forbidden: bot was blocked")
-    await chat.run_sweep()
-    chat.clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+    await _blocked_on_monday_back_on_thursday(chat)
     calls = await chat.send("\u200b \u200b")
     assert "Your prompts stopped on Monday 23 Nov" in calls[0].text
     assert len(calls) == 2 and chat.reflections() == []
