@@ -535,6 +535,11 @@ class RoundTrips:
         return self.seconds / self.count
 
     @property
+    def engine_each(self) -> float:
+        """Seconds of judging per round trip."""
+        return self.engine / self.count
+
+    @property
     def each_without_engine(self) -> float:
         """Seconds per round trip with the judgement engine's own time taken out."""
         return (self.seconds - self.engine) / self.count
@@ -603,13 +608,37 @@ def fixed_answer(engine: SuggestionEngine) -> Iterator[list[float]]:
         del engine.assess
 
 
+@contextmanager
+def idle_answer(engine: SuggestionEngine, seconds: float) -> Iterator[list[float]]:
+    """The stored answer after ``seconds`` of sleep: judging's idle gap, without its work."""
+    with fixed_answer(engine) as spent:
+        answer = engine.assess
+
+        def idle(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            time.sleep(seconds)
+            try:
+                return answer(*args, **kwargs)
+            finally:
+                spent[0] += time.perf_counter() - start
+
+        engine.assess = idle  # type: ignore[method-assign]
+        yield spent
+
+
 async def reflection_round_trips(
-    settings: Settings, count: int, *, request: BaseRequest | None, judge: bool = True
+    settings: Settings,
+    count: int,
+    *,
+    request: BaseRequest | None,
+    judge: bool = True,
+    idle: float = 0.0,
 ) -> RoundTrips:
     """An onboarded carer's reflections, each answered with a suggestion, one after another.
 
     With ``judge=False`` the engine gives one stored answer instead, so the figure shows the
-    pipeline alone, without the idle wake-ups that 30 ms of judging leaves behind it.
+    pipeline alone, without the idle wake-ups that 30 ms of judging leaves behind it; with
+    ``idle`` as well, it sleeps that long first, so the wake-ups come back but not the work.
     """
     clock = ManualClock(datetime(2026, 11, 23, 12, tzinfo=UTC))
     app = build_application(settings, request=request, clock=clock)
@@ -626,7 +655,11 @@ async def reflection_round_trips(
             clock.advance(timedelta(minutes=1))  # never within a long paste's stitch window
             await app.process_update(users.text(next(texts)))
         elapsed = 0.0
-        with (timing_engine if judge else fixed_answer)(engine) as spent:
+        if judge:
+            measuring = timing_engine(engine)
+        else:
+            measuring = idle_answer(engine, idle) if idle else fixed_answer(engine)
+        with measuring as spent:
             for _ in range(count):
                 clock.advance(timedelta(minutes=1))
                 update = users.text(next(texts))
@@ -638,7 +671,13 @@ async def reflection_round_trips(
 
 
 def compare_round_trips(
-    transport: str, bot: RoundTrips, echo: RoundTrips, goal: float, *, fixed: RoundTrips
+    transport: str,
+    bot: RoundTrips,
+    echo: RoundTrips,
+    goal: float,
+    *,
+    fixed: RoundTrips,
+    idle: RoundTrips,
 ) -> None:
     """Print a reflection's round trip against the echo bot's, engine time beside."""
     ratio = echo.each / bot.each_without_engine
@@ -656,6 +695,11 @@ def compare_round_trips(
     print(
         f"{'  same, engine giving a stored answer':<44} {fixed.each * 1e3:9.3f} ms   = "
         f"{echo.each / fixed.each:7.2f} x echo bot throughput (no idle gap to wake from)"
+    )
+    print(
+        f"{'  same, after sleeping as long as judging':<44} {idle.each_without_engine * 1e3:9.3f}"
+        f" ms   = {echo.each / idle.each_without_engine:7.2f} x echo bot throughput"
+        " (sleep taken out: waking idle cores alone)"
     )
 
 
@@ -689,7 +733,10 @@ async def bench_round_trips_http(folder: str) -> None:
         fixed = await reflection_round_trips(
             settings("http-fixed"), ROUND_TRIPS, request=None, judge=False
         )
-    compare_round_trips("HTTP", bot, echo, goal=0.6, fixed=fixed)
+        idle = await reflection_round_trips(
+            settings("http-idle"), ROUND_TRIPS, request=None, judge=False, idle=bot.engine_each
+        )
+    compare_round_trips("HTTP", bot, echo, goal=0.6, fixed=fixed, idle=idle)
     per_second = 1 / bot.each
     judged(
         f"{'  reflections per second, engine included':<44} {per_second:9.1f} /s   = "
@@ -714,7 +761,14 @@ async def bench_round_trips_in_process(folder: str) -> None:
     fixed = await reflection_round_trips(
         settings("local-fixed"), ROUND_TRIPS, request=LocalBotApi(ids=MessageIds()), judge=False
     )
-    compare_round_trips("LocalBotApi", bot, echo, goal=0.2, fixed=fixed)
+    idle = await reflection_round_trips(
+        settings("local-idle"),
+        ROUND_TRIPS,
+        request=LocalBotApi(ids=MessageIds()),
+        judge=False,
+        idle=bot.engine_each,
+    )
+    compare_round_trips("LocalBotApi", bot, echo, goal=0.2, fixed=fixed, idle=idle)
 
 
 async def bench_round_trip(settings: Settings) -> None:
