@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, MessageHandler, filters
 
 from bot.context import BotContext
@@ -14,7 +14,11 @@ from bot.handlers.onboarding import Offer, after
 from bot.services.inbox import SettingAnswered, SettingRejected
 from bot.services.reflections import IncomingText
 from bot.services.trainer_views import TRAINER_SCREEN_TYPES
-from bot.services.views import RevisionOutcome
+from bot.services.views import ReflectionOutcome, RevisionOutcome, UnkeptConcern
+
+CarerResult = (
+    UnkeptConcern | SettingRejected | SettingAnswered | RevisionOutcome | ReflectionOutcome
+)
 
 NOT_TEXT = (
     filters.VOICE
@@ -39,6 +43,9 @@ async def receive_text(update: Update, context: BotContext) -> None:
         message_id=msg.message_id,
         text=msg.text,
         reply_to_message_id=msg.reply_to_message.message_id if msg.reply_to_message else None,
+        fallback_locale=context.services.catalogs.negotiate(
+            update.effective_user.language_code if update.effective_user else None
+        ),
     )
     arrival, result = await context.services.inbox.receive_text(
         incoming, update_id=update.update_id
@@ -52,18 +59,22 @@ async def receive_text(update: Update, context: BotContext) -> None:
     if isinstance(result, TRAINER_SCREEN_TYPES):
         await trainers.show(update, context, result)
         return
+    text, markup = _reply(result, context)
+    await msg.reply_text(text, reply_markup=markup)
+
+
+def _reply(result: CarerResult, context: BotContext) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Render what a carer's text came to: a signpost, a suggestion, or the next question."""
+    if isinstance(result, UnkeptConcern):
+        return texts.unkept_concern(context.t(result.locale), result), None
     t = context.t(result.carer.locale)
     if isinstance(result, SettingRejected):
-        await msg.reply_text(texts.domain_error(t, result.error))
-        return
+        return texts.domain_error(t, result.error), None
     if isinstance(result, SettingAnswered):
-        text, markup = after(result.field, result.flow, result.carer, t, Offer.of(context))
-        await msg.reply_text(text, reply_markup=markup)
-        return
+        return after(result.field, result.flow, result.carer, t, Offer.of(context))
     if isinstance(result, RevisionOutcome):
-        await msg.reply_text(texts.revision_reply(t, result))
-        return
-    await msg.reply_text(texts.reflection_reply(t, result.assessment))
+        return texts.revision_reply(t, result), None
+    return texts.reflection_reply(t, result.assessment), None
 
 
 async def revise_text(update: Update, context: BotContext) -> None:

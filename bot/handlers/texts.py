@@ -5,13 +5,19 @@ from __future__ import annotations
 from babel import Locale
 
 from bot.domain.errors import DomainError, NoteTooLongError, ReflectionTooLongError
-from bot.domain.model import AgeBand, Dimension, Role
+from bot.domain.model import AgeBand, Dimension, Role, Strength
 from bot.domain.reflection import TELEGRAM_MESSAGE_LIMIT, cut_utf16, utf16_length
 from bot.handlers import trainer_texts
 from bot.handlers.signposts import safeguarding_note, signpost
 from bot.i18n import Translator
 from bot.packs.registry import ContentRegistry
-from bot.services.views import Assessment, CarerView, JournalPage, RevisionOutcome
+from bot.services.views import (
+    Assessment,
+    CarerView,
+    JournalPage,
+    RevisionOutcome,
+    UnkeptConcern,
+)
 
 
 def language_name(locale: str) -> str:
@@ -216,6 +222,14 @@ def reflection_reply(t: Translator, assessment: Assessment) -> str:
     return "\n\n".join(parts)
 
 
+def unkept_concern(t: Translator, concern: UnkeptConcern) -> str:
+    """The fixed signpost for a sure flag; else the refusal, then the short safety note."""
+    if concern.strength is Strength.SIGNPOST:
+        return signpost(t, concern.level, concern.contacts)
+    refusal = domain_error(t, concern.refusal)
+    return f"{refusal}\n\n{safeguarding_note(t, concern.level, concern.contacts)}"
+
+
 def reflection_updated(t: Translator) -> str:
     """Confirm that an edited reflection was updated in the journal."""
     return t.gettext("Updated in your /journal.")
@@ -393,7 +407,10 @@ def help_text(t: Translator, retention_days: int) -> str:
         "This is not the official log and not a reporting channel. Please don't name children."
     )
     groups = t.gettext("/groups the groups you joined, and what their trainers see")
-    return f"{body}\n{groups}\n\n{retention(t, retention_days)}"
+    # The command list, then /groups with the other commands, then the privacy paragraph.
+    commands, _, privacy = body.rpartition("\n\n")
+    listed = f"{commands}\n{groups}\n\n{privacy}" if commands else f"{body}\n{groups}"
+    return f"{listed}\n\n{retention(t, retention_days)}"
 
 
 def language_prompt(t: Translator) -> str:

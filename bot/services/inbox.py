@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,9 +15,10 @@ from bot.services.arrivals import Arrival, take_arrival
 from bot.services.carers import reschedule
 from bot.services.reflections import IncomingText, ReflectionService
 from bot.services.trainer_views import Rejected, TrainerScreen
-from bot.services.views import CarerView, ReflectionOutcome, RevisionOutcome
+from bot.services.views import CarerView, ReflectionOutcome, RevisionOutcome, UnkeptConcern
 from bot.storage.db import Database, Session
 from bot.storage.models import Carer
+from bot.storage.repositories import ReflectionContext
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,12 @@ class SettingRejected:
 
 
 InboxResult = (
-    SettingAnswered | SettingRejected | ReflectionOutcome | RevisionOutcome | TrainerScreen
+    SettingAnswered
+    | SettingRejected
+    | ReflectionOutcome
+    | RevisionOutcome
+    | TrainerScreen
+    | UnkeptConcern
 )
 TrainerInput = Callable[[Session, int, str], TrainerScreen | None]
 
@@ -75,6 +82,7 @@ class InboxService:
         """
         now = self._clock.now()
         taken: list[Arrival] = []
+        languages: list[str] = []  # the carer's, once read
 
         def claim(session: Session) -> Arrival:
             arrival = Arrival()
@@ -90,16 +98,36 @@ class InboxService:
             return arrival
 
         def route(session: Session, arrival: Arrival) -> InboxResult | None:
-            return None if arrival.duplicate else self._route(session, incoming)
+            if arrival.duplicate:
+                return None
+            context = self._reflections.read_context(session, incoming)
+            if context is not None:
+                languages.append(context.carer.locale)
+            return self._route(session, incoming, context)
 
         try:
-            return await self._db.run_in_turn(claim, route)
+            arrival, result = await self._db.run_in_turn(claim, route)
         except DomainError as error:
-            return (taken[0] if taken else Arrival()), error
+            concern = await self._concern(incoming, languages, error)
+            return (taken[0] if taken else Arrival()), concern or error
+        if isinstance(result, SettingRejected):
+            return arrival, await self._concern(incoming, languages, result.error) or result
+        return arrival, result
 
-    def _route(self, session: Session, incoming: IncomingText) -> InboxResult:
+    async def _concern(
+        self, incoming: IncomingText, languages: list[str], refusal: DomainError
+    ) -> UnkeptConcern | None:
+        """Read a refused text for a safeguarding worry, in the carer's language or Telegram's.
+
+        The refusal's transaction has already rolled back; the judging runs off the event loop.
+        """
+        locale = languages[0] if languages else incoming.fallback_locale or ""
+        return await asyncio.to_thread(self._reflections.concern, incoming.text, locale, refusal)
+
+    def _route(
+        self, session: Session, incoming: IncomingText, context: ReflectionContext | None
+    ) -> InboxResult:
         """Decide what the text is from what the carer was last asked, and act on it."""
-        context = self._reflections.read_context(session, incoming)
         if context is None:  # not a carer: perhaps a trainer typing what a button asked
             screen = self._trainer_text(session, incoming)
             if screen is None:

@@ -7,13 +7,20 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot.domain import delivery as delivery_state
+from bot.domain.errors import DomainError
 from bot.domain.model import Dimension, Strength
 from bot.domain.pending import AwaitingReflection
-from bot.domain.reflection import MAX_REFLECTION_LENGTH, clean_reflection
+from bot.domain.reflection import MAX_REFLECTION_LENGTH, clean_reflection, has_visible_text
 from bot.packs.registry import ContentRegistry
 from bot.ports import Clock
 from bot.services.assess import SuggestionEngine
-from bot.services.views import Assessment, CarerView, ReflectionOutcome, RevisionOutcome
+from bot.services.views import (
+    Assessment,
+    CarerView,
+    ReflectionOutcome,
+    RevisionOutcome,
+    UnkeptConcern,
+)
 from bot.storage import repositories as repo
 from bot.storage.db import Database, Session
 from bot.storage.models import Carer, PromptDelivery, Reflection
@@ -32,6 +39,8 @@ class IncomingText:
     message_id: int
     text: str
     reply_to_message_id: int | None = None
+    # The language to answer in when the sender has no carer row yet (Telegram's, negotiated).
+    fallback_locale: str | None = None
 
 
 class ReflectionService:
@@ -112,6 +121,16 @@ class ReflectionService:
         if carer.awaiting is not None:  # assigning None to None would still dirty the row
             carer.awaiting = None
         return ReflectionOutcome(carer=view, assessment=assessment, dimension=answered)
+
+    def concern(self, text: str, locale: str, refusal: DomainError) -> UnkeptConcern | None:
+        """Judge only the risk of a text the bot refused: a worry must not wait for set-up."""
+        if locale not in self._content.locales:
+            locale = self._content.source_locale
+        found = self._engine.risk(text, locale=locale) if has_visible_text(text) else None
+        if found is None:
+            return None
+        contacts = self._content.contacts(locale)
+        return UnkeptConcern(locale, found.level, found.strength, contacts, refusal)
 
     async def revise(self, incoming: IncomingText) -> RevisionOutcome | None:
         """Bring a stored reflection in line with the carer's edit of their message.

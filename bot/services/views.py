@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from bot.domain.delivery import SendOutcome
+from bot.domain.errors import DomainError
 from bot.domain.model import AgeBand, Dimension, RiskLevel, Role, Strength, Tone
 from bot.packs.registry import Suggestion
 from bot.packs.schema import Contacts
@@ -119,6 +120,21 @@ class RevisionOutcome:
     contacts: Contacts
     note: RiskLevel | None = None
     continued: bool = False  # the text was the tail of a long paste Telegram split in two
+
+
+@dataclass(frozen=True)
+class UnkeptConcern:
+    """A text the bot could not keep raised a safeguarding flag: its fixed reply still goes out.
+
+    Someone not yet set up, a text typed where a time or a place was asked for, or one too long
+    to keep is refused, and nothing of it is stored; but a worry in it must not wait for that.
+    """
+
+    locale: str
+    level: RiskLevel
+    strength: Strength
+    contacts: Contacts
+    refusal: DomainError  # what the text was told otherwise
 
 
 @dataclass(frozen=True)
