@@ -73,6 +73,12 @@ class NotOnboardedError(DomainError):
     key = "not_onboarded"
 
 
+class SetupUnfinishedError(NotOnboardedError):
+    """The carer started /start but has not answered every question yet."""
+
+    key = "setup_unfinished"
+
+
 class NotATrainerError(DomainError):
     """Trainer tools are only for trainers an agency admin has made."""
 

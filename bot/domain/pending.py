@@ -22,10 +22,16 @@ class AwaitingReflection:
 
 @dataclass(frozen=True)
 class AwaitingSetting:
-    """The carer tapped 'Type a time/timezone' in onboarding ("ob") or settings ("set")."""
+    """The carer's next text may answer the time or timezone question, in onboarding or settings.
+
+    ``typed``: they tapped 'Type a time/timezone', so a text that is no time or place is a wrong
+    answer. Otherwise the question's buttons are only on screen: a typed "Paris" or "8pm"
+    answers it, and an onboarded carer's text that is neither is taken as a reflection.
+    """
 
     field: SettingField
     flow: Flow
+    typed: bool = True
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,18 @@ class AwaitingTrainer:
 
 Pending = AwaitingReflection | AwaitingSetting | AwaitingTrainer
 TRAINER_MARK = "trainer:"
+OFFERED_SUFFIX = ":offered"
+# Stored values a newly delivered prompt clears: an unused Answer tap, a settings question.
+SUPERSEDED_BY_A_PROMPT = (REFLECTION_PREFIX, "time:set", "timezone:set")
+# The onboarding questions in turn; the time and timezone questions take typed answers too.
+NEXT_STEP = {
+    "language": "role",
+    "role": "ages",
+    "ages": "days",
+    "days": "time",
+    "time": "timezone",
+    "timezone": "privacy",
+}
 
 
 def encode_pending(pending: Pending | None) -> str | None:
@@ -45,7 +63,7 @@ def encode_pending(pending: Pending | None) -> str | None:
         return f"{REFLECTION_PREFIX}{pending.delivery_id}"
     if isinstance(pending, AwaitingTrainer):
         return TRAINER_MARK
-    return f"{pending.field}:{pending.flow}"
+    return f"{pending.field}:{pending.flow}" + ("" if pending.typed else OFFERED_SUFFIX)
 
 
 def decode_pending(raw: str | None) -> Pending | None:
@@ -55,6 +73,14 @@ def decode_pending(raw: str | None) -> Pending | None:
         return AwaitingReflection(int(tail))
     if raw == TRAINER_MARK:
         return AwaitingTrainer()
-    if head in _FIELDS and tail in _FLOWS:
-        return AwaitingSetting(head, tail)  # type: ignore[arg-type]
+    flow, offered, rest = tail.partition(OFFERED_SUFFIX)
+    if head in _FIELDS and flow in _FLOWS and not rest:
+        return AwaitingSetting(head, flow, typed=not offered)  # type: ignore[arg-type]
+    return None
+
+
+def offered_by(step: str, flow: Flow) -> AwaitingSetting | None:
+    """The typed answer a question's buttons also take: its time or place, typed not tapped."""
+    if step in _FIELDS:
+        return AwaitingSetting(step, flow, typed=False)  # type: ignore[arg-type]
     return None

@@ -15,7 +15,7 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 from bot.context import BotContext
 from bot.domain.errors import DomainError
 from bot.domain.model import AgeBand, Role
-from bot.domain.pending import AwaitingSetting, Flow, SettingField
+from bot.domain.pending import NEXT_STEP, AwaitingSetting, Flow, SettingField, offered_by
 from bot.handlers import keyboards, texts
 from bot.handlers.callbacks import TYPED, ConfigTap
 from bot.handlers.common import clear_buttons, edit, message, reply_error, user_id
@@ -23,14 +23,6 @@ from bot.i18n import Translator
 from bot.services.carers import CarerService
 from bot.services.views import CarerView
 
-NEXT_STEP = {
-    "language": "role",
-    "role": "ages",
-    "ages": "days",
-    "days": "time",
-    "time": "timezone",
-    "timezone": "privacy",
-}
 Rendered = tuple[str, InlineKeyboardMarkup | None]
 
 
@@ -88,11 +80,16 @@ def render_step(t: Translator, step: str, flow: Flow, view: CarerView, offer: Of
     return build(t, flow, view, offer)
 
 
+def next_step(step: str, flow: Flow, view: CarerView) -> str:
+    """Name what follows an answered step: the next question, or the settings summary."""
+    if flow == keyboards.ONBOARDING and not view.onboarded:
+        return NEXT_STEP.get(step, "summary")
+    return "summary"
+
+
 def after(step: str, flow: Flow, view: CarerView, t: Translator, offer: Offer) -> Rendered:
     """Render what follows an answered step: the next question, or the settings summary."""
-    if flow == keyboards.ONBOARDING and not view.onboarded:
-        return render_step(t, NEXT_STEP.get(step, "summary"), flow, view, offer)
-    return render_step(t, "summary", flow, view, offer)
+    return render_step(t, next_step(step, flow, view), flow, view, offer)
 
 
 _STEP_OF_ACTION = {
@@ -112,7 +109,7 @@ async def apply_choice(update: Update, context: BotContext, tap: ConfigTap) -> R
     uid = user_id(update)
     offer = Offer.of(context)
     if tap.action == "ask":
-        view = await carers.require(uid)
+        view = await _asking(carers, uid, tap.value, tap.flow)
         return render_step(context.t(view.locale), tap.value, tap.flow, view, offer)
     step = _STEP_OF_ACTION[tap.action]
     if tap.value == TYPED:
@@ -124,7 +121,16 @@ async def apply_choice(update: Update, context: BotContext, tap: ConfigTap) -> R
     t = context.t(view.locale)
     if tap.action == "day":
         return render_step(t, "days", tap.flow, view, offer)
-    return after(step, tap.flow, view, t, offer)
+    shown = next_step(step, tap.flow, view)
+    if offered_by(shown, tap.flow) is not None:
+        view = await _asking(carers, uid, shown, tap.flow)
+    return render_step(t, shown, tap.flow, view, offer)
+
+
+async def _asking(carers: CarerService, uid: int, step: str, flow: Flow) -> CarerView:
+    """Show a question: one whose buttons also take a typed time or place listens for it."""
+    offered = offered_by(step, flow)
+    return await (carers.require(uid) if offered is None else carers.await_input(uid, offered))
 
 
 async def tap(update: Update, context: BotContext, button: ConfigTap) -> None:

@@ -317,6 +317,10 @@ def domain_error(t: Translator, error: DomainError) -> str:
             "new one."
         ),
         "not_onboarded": t.gettext("Let's get you set up first: send /start."),
+        "setup_unfinished": t.gettext(
+            "Let's finish setting up first: tap an answer under the last question, or send "
+            "/start to begin again."
+        ),
     }
     return messages.get(error.key, t.gettext("Sorry, that didn't work. Please try again."))
 

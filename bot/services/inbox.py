@@ -6,8 +6,15 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.domain.errors import DomainError, NotOnboardedError
-from bot.domain.pending import AwaitingSetting, AwaitingTrainer, Flow, SettingField
+from bot.domain.errors import DomainError, NotOnboardedError, SetupUnfinishedError
+from bot.domain.pending import (
+    NEXT_STEP,
+    AwaitingSetting,
+    AwaitingTrainer,
+    Flow,
+    SettingField,
+    offered_by,
+)
 from bot.domain.reflection import clean_text
 from bot.domain.schedule import parse_local_time, resolve_timezone
 from bot.ports import Clock, NoTypedWords, TypedWords
@@ -145,10 +152,12 @@ class InboxService:
                 return screen
         if isinstance(pending, AwaitingSetting):
             if context.replied_id is None:  # not a reply to one of the carer's prompts
-                return self._answer_setting(carer, pending, text)
-            carer.awaiting = None  # replying to a prompt abandons the typed setting
+                answer = self._answer_setting(carer, pending, text)
+                if not _is_reflection(answer, pending, carer):
+                    return answer
+            carer.awaiting = None  # a reply to a prompt, or a reflection, ends the question
         if carer.onboarded_at is None:
-            raise NotOnboardedError()
+            raise SetupUnfinishedError()
         return self._reflections.record(session, context, incoming)
 
     def _trainer_text(self, session: Session, incoming: IncomingText) -> TrainerScreen | None:
@@ -168,6 +177,19 @@ class InboxService:
                 ).strftime("%H:%M")
         except DomainError as error:
             return SettingRejected(CarerView.of(carer), pending.field, pending.flow, error)
-        carer.awaiting = None
+        # In onboarding a typed time leads on to the timezone question, which listens too.
+        following = NEXT_STEP[pending.field] if carer.onboarded_at is None else "summary"
+        carer.awaiting = offered_by(following, pending.flow) if pending.flow == "ob" else None
         reschedule(carer, self._clock)
         return SettingAnswered(CarerView.of(carer), pending.field, pending.flow)
+
+
+def _is_reflection(
+    answer: SettingAnswered | SettingRejected, pending: AwaitingSetting, carer: Carer
+) -> bool:
+    """Tell a reflection from a wrong answer: no time or place, and only buttons were shown."""
+    return (
+        isinstance(answer, SettingRejected)
+        and not pending.typed
+        and carer.onboarded_at is not None
+    )

@@ -35,7 +35,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bot.domain import delivery as delivery_state
-from bot.domain.pending import REFLECTION_PREFIX, Pending
+from bot.domain.pending import SUPERSEDED_BY_A_PROMPT, Pending
 from bot.storage.dialects import postgresql_insert
 from bot.storage.models import (
     SCHEDULED_ONLY,
@@ -631,13 +631,14 @@ def settle(*, session: Session, outcomes: Sequence[dict[str, object]]) -> None:
 
 
 def forget_answer_taps(*, session: Session, carer_ids: Sequence[int]) -> None:
-    """A newer prompt supersedes an unused Answer tap: clear it for these carers."""
+    """A newer prompt supersedes an unused Answer tap or settings question: clear them."""
     if not carer_ids:
         return
+    stored = type_coerce(col(Carer.awaiting), String)
     session.execute(
         update(Carer)
         .where(col(Carer.id).in_(carer_ids))
-        .where(type_coerce(col(Carer.awaiting), String).like(f"{REFLECTION_PREFIX}%"))
+        .where(or_(*(stored.like(f"{prefix}%") for prefix in SUPERSEDED_BY_A_PROMPT)))
         .values(awaiting=None)
         .execution_options(synchronize_session=False)
     )

@@ -62,14 +62,30 @@ def test_cut_never_splits_a_surrogate_pair_and_respects_the_limit() -> None:
 
 @pytest.mark.parametrize(
     "pending",
-    [AwaitingReflection(42), AwaitingSetting("time", "ob"), AwaitingSetting("timezone", "set")],
+    [
+        AwaitingReflection(42),
+        AwaitingSetting("time", "ob"),
+        AwaitingSetting("timezone", "set"),
+        AwaitingSetting("timezone", "ob", typed=False),
+    ],
 )
 def test_pending_round_trips(pending: AwaitingReflection | AwaitingSetting) -> None:
     assert decode_pending(encode_pending(pending)) == pending
 
 
 @pytest.mark.parametrize(
-    "raw", [None, "", "reflection:", "reflection:x", "reflection:-1", "time:x", "colour:ob"]
+    "raw",
+    [
+        None,
+        "",
+        "reflection:",
+        "reflection:x",
+        "reflection:-1",
+        "time:x",
+        "colour:ob",
+        "time:ob:offeredx",
+        "time:x:offered",
+    ],
 )
 def test_unreadable_pending_values_mean_nothing_pending(raw: str | None) -> None:
     assert decode_pending(raw) is None
