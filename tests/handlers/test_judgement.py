@@ -83,3 +83,14 @@ async def test_text_that_fits_the_prompt_keeps_the_prompt_dimension(chat: Chat) 
     [row] = chat.reflections()
     assert row.dimension == "availability"
     assert row.suggestion_id is not None and row.suggestion_id.startswith("availability.")
+
+
+async def test_a_breakthrough_told_with_a_hard_word_reads_as_going_well(chat: Chat) -> None:
+    """'upset' sets the scene; 'finally let me sit with him', 'leaned on me' is the news."""
+    await chat.onboard()
+    await chat.send(
+        "He finally let me sit with him when he was upset after contact, I just stayed quiet "
+        "and he leaned on me."
+    )
+    [row] = chat.reflections()
+    assert row.tone == "positive" and row.risk_level is None
