@@ -73,6 +73,12 @@ class NotOnboardedError(DomainError):
     key = "not_onboarded"
 
 
+class NotTextError(DomainError):
+    """Voice notes, photos, stickers and files are not kept: only written text is."""
+
+    key = "not_text"
+
+
 class SetupUnfinishedError(NotOnboardedError):
     """The carer started /start but has not answered every question yet."""
 

@@ -49,6 +49,31 @@ def tokenise(text: str) -> list[str]:
     return _TOKEN.findall(fold(text))
 
 
+# Skin tones change nothing a thumbs up says.
+_EMOJI_MODIFIERS = frozenset(chr(code) for code in range(0x1F3FB, 0x1F400))
+MAX_ACKNOWLEDGEMENT_WORDS = 8
+
+
+def acknowledgement_words(text: str) -> tuple[str, ...]:
+    """Fold a short text as acknowledgement lists compare it: 'Thanksss!! 👍🏽' is thanks, 👍."""
+    return tuple(_RUN.sub(r"\1", word) for word in tokenise(text) if word not in _EMOJI_MODIFIERS)
+
+
+def only_acknowledges(text: str, phrases: frozenset[tuple[str, ...]]) -> bool:
+    """Tell 'ok thanks 👍' from a reflection: the whole text is listed phrases, nothing else."""
+    words = acknowledgement_words(text)
+    if not words or not phrases or len(words) > MAX_ACKNOWLEDGEMENT_WORDS:
+        return False
+    longest = max(len(phrase) for phrase in phrases)
+    covered = [True] + [False] * len(words)  # covered[i]: words[:i] splits into phrases
+    for end in range(1, len(words) + 1):
+        covered[end] = any(
+            covered[end - size] and words[end - size : end] in phrases
+            for size in range(1, min(longest, end) + 1)
+        )
+    return covered[-1]
+
+
 @dataclass(frozen=True, slots=True)
 class Token:
     """One word as every stage sees it: its folded forms (surface, lemma, correction) and stems."""

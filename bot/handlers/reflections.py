@@ -14,10 +14,15 @@ from bot.handlers.onboarding import Offer, after
 from bot.services.inbox import SettingAnswered, SettingRejected
 from bot.services.reflections import IncomingText
 from bot.services.trainer_views import TRAINER_SCREEN_TYPES
-from bot.services.views import ReflectionOutcome, RevisionOutcome, UnkeptConcern
+from bot.services.views import Acknowledged, ReflectionOutcome, RevisionOutcome, UnkeptConcern
 
 CarerResult = (
-    UnkeptConcern | SettingRejected | SettingAnswered | RevisionOutcome | ReflectionOutcome
+    Acknowledged
+    | UnkeptConcern
+    | SettingRejected
+    | SettingAnswered
+    | RevisionOutcome
+    | ReflectionOutcome
 )
 
 NOT_TEXT = (
@@ -43,9 +48,7 @@ async def receive_text(update: Update, context: BotContext) -> None:
         message_id=msg.message_id,
         text=msg.text,
         reply_to_message_id=msg.reply_to_message.message_id if msg.reply_to_message else None,
-        fallback_locale=context.services.catalogs.negotiate(
-            update.effective_user.language_code if update.effective_user else None
-        ),
+        fallback_locale=_telegram_locale(update, context),
     )
     arrival, result = await context.services.inbox.receive_text(
         incoming, update_id=update.update_id
@@ -74,6 +77,8 @@ def _reply(result: CarerResult, context: BotContext) -> tuple[str, InlineKeyboar
         return after(result.field, result.flow, result.carer, t, Offer.of(context))
     if isinstance(result, RevisionOutcome):
         return texts.revision_reply(t, result), None
+    if isinstance(result, Acknowledged):
+        return texts.acknowledged(t), None
     return texts.reflection_reply(t, result.assessment), None
 
 
@@ -95,9 +100,24 @@ async def revise_text(update: Update, context: BotContext) -> None:
 
 
 async def refuse_non_text(update: Update, context: BotContext) -> None:
-    """Explain kindly that only text is kept; nothing from the upload is stored."""
+    """Explain kindly that only text is kept; a caption is still read for a worry."""
+    msg = message(update)
+    concern = None
+    if msg.caption:
+        concern = await context.services.inbox.read_caption(
+            user_id(update), msg.caption, _telegram_locale(update, context)
+        )
+    if concern is not None:
+        await msg.reply_text(texts.unkept_concern(context.t(concern.locale), concern))
+        return
     t = await translator_for(update, context)
-    await message(update).reply_text(texts.non_text(t))
+    await msg.reply_text(texts.non_text(t))
+
+
+def _telegram_locale(update: Update, context: BotContext) -> str:
+    """The shipped language nearest Telegram's, for someone with no carer row yet."""
+    user = update.effective_user
+    return context.services.catalogs.negotiate(user.language_code if user else None)
 
 
 def register_edits(app: Application) -> None:

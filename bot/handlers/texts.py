@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from babel import Locale
 
-from bot.domain.errors import DomainError, NoteTooLongError, ReflectionTooLongError
+from bot.domain.errors import (
+    DomainError,
+    NoteTooLongError,
+    NotTextError,
+    ReflectionTooLongError,
+)
 from bot.domain.model import AgeBand, Dimension, Role, Strength
 from bot.domain.reflection import TELEGRAM_MESSAGE_LIMIT, cut_utf16, utf16_length
 from bot.handlers import trainer_texts
@@ -222,6 +227,14 @@ def reflection_reply(t: Translator, assessment: Assessment) -> str:
     return "\n\n".join(parts)
 
 
+def acknowledged(t: Translator) -> str:
+    """Answer a bare 'ok' or 'thanks' without keeping it as a reflection."""
+    return t.gettext(
+        "Any time. Whenever you'd like to reflect, write a few lines here and I'll keep them "
+        "in your /journal."
+    )
+
+
 def unkept_concern(t: Translator, concern: UnkeptConcern) -> str:
     """The fixed signpost for a sure flag; else the refusal, then the short safety note."""
     if concern.strength is Strength.SIGNPOST:
@@ -289,6 +302,8 @@ def domain_error(t: Translator, error: DomainError) -> str:
     trainer_error = trainer_texts.error_text(t, error.key)
     if trainer_error is not None:
         return trainer_error
+    if isinstance(error, NotTextError):
+        return non_text(t)
     if isinstance(error, ReflectionTooLongError):
         return t.gettext(
             "That's longer than I can keep: {length} characters, and the limit is {limit}. "

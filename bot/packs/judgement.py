@@ -13,7 +13,13 @@ from bot.domain.judgement import DimensionLexicon, ToneLexicon
 from bot.domain.model import Dimension, RiskLevel, Strength, Tone
 from bot.domain.patterns import Pattern, PatternError, WordForms, compile_pattern
 from bot.domain.risk import RiskLexicon, RiskRule, find_risks, strongest
-from bot.domain.text import Normaliser, fold, tokenise
+from bot.domain.text import (
+    MAX_ACKNOWLEDGEMENT_WORDS,
+    Normaliser,
+    acknowledgement_words,
+    fold,
+    tokenise,
+)
 from bot.packs.language import corrector_for, stemmer_for
 from bot.packs.lines import LineIndex
 from bot.packs.schema import ExemplarsFile, LanguageFile, RiskRulesFile, SemanticTable
@@ -88,6 +94,7 @@ class LocaleJudgement:
     function_words: frozenset[str]
     semantic: SemanticTable
     exemplars: ExemplarsFile
+    acknowledgements: frozenset[tuple[str, ...]] = frozenset()
 
     def keyword_pattern(self, keyword: str) -> Pattern | None:
         """Compile a suggestion keyword as a phrase; None when it is only function words."""
@@ -336,6 +343,9 @@ def _compile(
         function_words=frozenset(fold(w) for w in language.normalise.function_words),
         semantic=language.semantic,
         exemplars=raw.exemplars,
+        acknowledgements=frozenset(
+            map(acknowledgement_words, language.acknowledgement.whole_texts)
+        ),
     )
     proofs_pass = not prove or (
         _check_rules(judgement, raw, report)
@@ -460,9 +470,18 @@ def _check_exemplars(judgement: LocaleJudgement, raw: RawJudgement, report: Repo
 
 
 def _check_lexicons(judgement: LocaleJudgement, raw: RawJudgement, report: Report) -> bool:
-    """Each dimension needs phrases of its own."""
+    """Each dimension needs phrases of its own; an acknowledgement needs words to compare."""
     ok = True
     where = raw.language_source
+    for i, phrase in enumerate(raw.language.acknowledgement.whole_texts):
+        words = acknowledgement_words(phrase)
+        if not words or len(words) > MAX_ACKNOWLEDGEMENT_WORDS:
+            ok = False
+            report(
+                *where.locate(("acknowledgement", "whole_texts", i)),
+                f"acknowledgement.whole_texts: {phrase!r} needs 1 to "
+                f"{MAX_ACKNOWLEDGEMENT_WORDS} words or emoji",
+            )
     for dimension, patterns in judgement.dimensions.items():
         if not patterns:
             ok = False

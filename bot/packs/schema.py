@@ -243,6 +243,12 @@ class SemanticTable(_Strict):
     borrow: list[LocaleCode] = Field(default_factory=list)
 
 
+class AcknowledgementTable(_Strict):
+    """Whole texts that only acknowledge ('ok', 'thanks', a thumbs up): not kept as reflections."""
+
+    whole_texts: list[Word] = Field(default_factory=list)
+
+
 class LanguageFile(_Strict):
     """A whole ``content/judgement/<locale>/language.toml``."""
 
@@ -251,6 +257,7 @@ class LanguageFile(_Strict):
     tone: ToneTable
     dimension: dict[Dimension, list[PatternText]]
     semantic: SemanticTable = SemanticTable()
+    acknowledgement: AcknowledgementTable = AcknowledgementTable()
 
 
 class ExemplarsFile(_Strict):

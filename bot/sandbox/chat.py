@@ -26,6 +26,7 @@ HELP = """Sandbox commands (anything else goes to the bot exactly as typed):
   :wait next         jump to your next scheduled prompt and receive it
   :wait 30m|2h|1d    move the sandbox clock on and send any prompts now due
   :voice :photo :sticker   send something that is not text
+  :photo CAPTION     send a photo with a caption under it
   :location LAT LON  share a location (sets your timezone)
   :reply TEXT        reply to the latest prompt, like Telegram's Reply
   :user N            become sandbox user N (1 is you; 2, 3... are other people), e.g. a
@@ -171,6 +172,8 @@ class Sandbox:
         simple = {":voice": users.voice, ":photo": users.photo, ":sticker": users.sticker}
         if line in simple:
             return simple[line]()
+        if line.startswith(":photo "):
+            return users.photo(caption=line.removeprefix(":photo "))
         if line.startswith(":location"):
             try:
                 latitude, longitude = (float(part) for part in line.split()[1:3])

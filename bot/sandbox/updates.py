@@ -164,17 +164,13 @@ class UpdateFactory:
             }
         )
 
-    def photo(self) -> Update:
-        """A photo."""
-        return self._update(
-            {
-                "message": self._message(
-                    photo=[
-                        {"file_id": "photo1", "file_unique_id": "p1", "width": 10, "height": 10}
-                    ]
-                )
-            }
-        )
+    def photo(self, caption: str | None = None) -> Update:
+        """A photo, with the caption typed under it if any."""
+        size = {"file_id": "photo1", "file_unique_id": "p1", "width": 10, "height": 10}
+        fields: dict[str, Any] = {"photo": [size]}
+        if caption:
+            fields["caption"] = caption
+        return self._update({"message": self._message(**fields)})
 
     def sticker(self) -> Update:
         """A sticker."""

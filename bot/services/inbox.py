@@ -6,7 +6,12 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.domain.errors import DomainError, NotOnboardedError, SetupUnfinishedError
+from bot.domain.errors import (
+    DomainError,
+    NotOnboardedError,
+    NotTextError,
+    SetupUnfinishedError,
+)
 from bot.domain.pending import (
     NEXT_STEP,
     AwaitingSetting,
@@ -22,7 +27,14 @@ from bot.services.arrivals import Arrival, take_arrival
 from bot.services.carers import reschedule
 from bot.services.reflections import IncomingText, ReflectionService
 from bot.services.trainer_views import Rejected, TrainerScreen
-from bot.services.views import CarerView, ReflectionOutcome, RevisionOutcome, UnkeptConcern
+from bot.services.views import (
+    Acknowledged,
+    CarerView,
+    ReflectionOutcome,
+    RevisionOutcome,
+    UnkeptConcern,
+)
+from bot.storage import repositories as repo
 from bot.storage.db import Database, Session
 from bot.storage.models import Carer
 from bot.storage.repositories import ReflectionContext
@@ -48,7 +60,8 @@ class SettingRejected:
 
 
 InboxResult = (
-    SettingAnswered
+    Acknowledged
+    | SettingAnswered
     | SettingRejected
     | ReflectionOutcome
     | RevisionOutcome
@@ -121,6 +134,23 @@ class InboxService:
             return arrival, await self._concern(incoming, languages, result.error) or result
         return arrival, result
 
+    async def read_caption(
+        self, telegram_user_id: int, caption: str, fallback_locale: str | None
+    ) -> UnkeptConcern | None:
+        """Read a photo's or file's caption for a worry: the upload is not kept, the signpost is.
+
+        One trip to a worker thread: the sender's language, then the judging.
+        """
+
+        def work(session: Session) -> UnkeptConcern | None:
+            carer = repo.get_carer_by_telegram_id(
+                session=session, telegram_user_id=telegram_user_id
+            )
+            locale = carer.locale if carer is not None else fallback_locale or ""
+            return self._reflections.concern(caption, locale, NotTextError())
+
+        return await self._db.run(work)
+
     async def _concern(
         self, incoming: IncomingText, languages: list[str], refusal: DomainError
     ) -> UnkeptConcern | None:
@@ -156,8 +186,17 @@ class InboxService:
                 if not _is_reflection(answer, pending, carer):
                     return answer
             carer.awaiting = None  # a reply to a prompt, or a reflection, ends the question
+        return self._reflect(session, context, incoming, text)
+
+    def _reflect(
+        self, session: Session, context: ReflectionContext, incoming: IncomingText, text: str
+    ) -> Acknowledged | ReflectionOutcome | RevisionOutcome:
+        """Keep the text as a reflection, unless set-up is unfinished or it only acknowledges."""
+        carer = context.carer
         if carer.onboarded_at is None:
             raise SetupUnfinishedError()
+        if self._reflections.acknowledges(text, carer.locale):
+            return Acknowledged(CarerView.of(carer))  # an open Answer tap still waits
         return self._reflections.record(session, context, incoming)
 
     def _trainer_text(self, session: Session, incoming: IncomingText) -> TrainerScreen | None:

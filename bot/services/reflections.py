@@ -11,6 +11,7 @@ from bot.domain.errors import DomainError
 from bot.domain.model import Dimension, Strength
 from bot.domain.pending import AwaitingReflection
 from bot.domain.reflection import MAX_REFLECTION_LENGTH, clean_reflection, has_visible_text
+from bot.domain.text import only_acknowledges
 from bot.packs.registry import ContentRegistry
 from bot.ports import Clock
 from bot.services.assess import SuggestionEngine
@@ -121,6 +122,10 @@ class ReflectionService:
         if carer.awaiting is not None:  # assigning None to None would still dirty the row
             carer.awaiting = None
         return ReflectionOutcome(carer=view, assessment=assessment, dimension=answered)
+
+    def acknowledges(self, text: str, locale: str) -> bool:
+        """Tell a bare 'ok' or 'thanks' from a reflection, by the locale's listed phrases."""
+        return only_acknowledges(text, self._content.judgement[locale].acknowledgements)
 
     def concern(self, text: str, locale: str, refusal: DomainError) -> UnkeptConcern | None:
         """Judge only the risk of a text the bot refused: a worry must not wait for set-up."""

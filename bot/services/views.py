@@ -123,6 +123,13 @@ class RevisionOutcome:
 
 
 @dataclass(frozen=True)
+class Acknowledged:
+    """The text only acknowledged ('ok', 'thanks', a thumbs up): nothing to keep or suggest."""
+
+    carer: CarerView
+
+
+@dataclass(frozen=True)
 class UnkeptConcern:
     """A text the bot could not keep raised a safeguarding flag: its fixed reply still goes out.
 

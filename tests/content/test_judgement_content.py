@@ -240,3 +240,14 @@ def test_idioms_names_and_words_that_only_look_like_cues_decide_nothing(
     found = SuggestionEngine(registry).risk(text, locale=locale)
     sure = found is not None and found.strength.value == "signpost"
     assert (found.level.value if found is not None and sure else None) == level
+
+
+def test_an_acknowledgement_with_no_word_to_compare_is_refused(tmp_path: Path) -> None:
+    """A listed acknowledgement of punctuation only could never match: named with its line."""
+    content = _copy(tmp_path)
+    language = content / "judgement" / "en" / "language.toml"
+    text = language.read_text(encoding="utf-8")
+    language.write_text(
+        text.replace('whole_texts = ["ok",', 'whole_texts = ["?!", "ok",'), encoding="utf-8"
+    )
+    assert any("acknowledgement.whole_texts: '?!' needs 1 to 8" in m for m in _messages(content))

@@ -94,3 +94,33 @@ async def test_a_breakthrough_told_with_a_hard_word_reads_as_going_well(chat: Ch
     )
     [row] = chat.reflections()
     assert row.tone == "positive" and row.risk_level is None
+
+
+async def test_a_bare_thanks_after_a_suggestion_is_answered_but_not_kept(chat: Chat) -> None:
+    """'thanks 👍' is no reflection: a short reply, no suggestion, nothing in the journal."""
+    await chat.onboard()
+    await chat.send("We baked bread together and she laughed.")
+    calls = await chat.send("thanks 👍")
+    assert calls[-1].text.startswith("Any time. Whenever you'd like to reflect")
+    assert "An idea to consider" not in calls[-1].text
+    assert [row.text for row in chat.reflections()] == ["We baked bread together and she laughed."]
+
+
+async def test_an_ok_after_tapping_answer_leaves_the_prompt_waiting(chat: Chat) -> None:
+    """'ok' after Answer is not the answer: the next message still answers that prompt."""
+    await chat.onboard()
+    await chat.send("/prompt")
+    await chat.tap("Answer")
+    await chat.send("ok")
+    await chat.send("Homework went better, she asked me to sit with her.")
+    [row] = chat.reflections()
+    assert row.delivery_id == chat.deliveries()[-1].id
+
+
+async def test_acknowledgements_are_read_in_the_carers_language(chat: Chat) -> None:
+    """'vale, gracias' in Spanish; 'ok' with a word that says more is a reflection."""
+    await chat.onboard_in_spanish()
+    calls = await chat.send("vale, gracias")
+    assert calls[-1].text.startswith("Cuando quieras.")
+    await chat.send("ok, hoy la cena fue mucho más tranquila")
+    assert [row.text for row in chat.reflections()] == ["ok, hoy la cena fue mucho más tranquila"]

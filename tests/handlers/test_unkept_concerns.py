@@ -95,3 +95,21 @@ async def test_help_lists_groups_with_the_other_commands(chat: Chat) -> None:
         text = (await chat.send("/help"))[-1].text
         commands, privacy, _retention = text.rsplit("\n\n", maxsplit=2)
         assert "/groups" in commands and "/forget" in commands and "/groups" not in privacy
+
+
+async def test_a_photo_whose_caption_raises_a_worry_gets_the_signpost(chat: Chat) -> None:
+    """The photo is never kept, but what is typed under it is read like any text."""
+    await chat.onboard()
+    calls = await chat.send_update(
+        chat.users.photo(caption="she's cutting again, found fresh cuts on her arm")
+    )
+    assert calls[-1].text.startswith(DANGER_START) and "call 999 now" in calls[-1].text
+    calls = await chat.send_update(
+        chat.users.photo(caption="She made me promise not to tell anyone, then went quiet.")
+    )
+    assert calls[-1].text.startswith("Thank you. I can only keep written text")
+    assert NOTE_START in calls[-1].text
+    calls = await chat.send_update(chat.users.photo(caption="our walk by the river today"))
+    assert calls[-1].text.startswith("Thank you. I can only keep written text")
+    assert "safety note" not in calls[-1].text
+    assert chat.reflections() == []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.domain.text import Normaliser
+import pytest
+
+from bot.domain.text import Normaliser, acknowledgement_words, only_acknowledges
 from tests.unit.domain.words import normaliser
 
 
@@ -59,3 +61,24 @@ def test_a_misspelling_reaches_the_word_it_meant() -> None:
     assert "suicidal" in sentence[0].forms
     (known,) = words.sentences("cute")
     assert known[0].forms == {"cute"}
+
+
+ACKNOWLEDGEMENTS = frozenset(
+    acknowledgement_words(phrase) for phrase in ("ok", "thanks", "thank you", "👍", "谢谢")
+)
+
+
+@pytest.mark.parametrize(
+    "text", ["ok", "Thanks!", "thanksss", "ok thank you 👍🏽", "OK. Thanks.", "👍👍", "谢谢"]
+)
+def test_a_text_made_only_of_listed_acknowledgements_only_acknowledges(text: str) -> None:
+    """Case, punctuation, repeated letters, skin tones and runs of phrases change nothing."""
+    assert only_acknowledges(text, ACKNOWLEDGEMENTS)
+
+
+@pytest.mark.parametrize(
+    "text", ["ok so bedtime was hard", "thanks for nothing", "you", "", "!!!", "ok " * 9]
+)
+def test_any_other_word_makes_a_reflection(text: str) -> None:
+    """One word not listed, no word at all, or a long run: not a bare acknowledgement."""
+    assert not only_acknowledges(text, ACKNOWLEDGEMENTS)
