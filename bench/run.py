@@ -844,8 +844,15 @@ async def concurrent_reflections(
     return {"per_second": len(timed) * CONCURRENT_CARERS / sum(timed), "stored": stored}
 
 
-# (updates in flight, model copies): as before stop 20, the default, and one copy per core.
+# (updates in flight, model copies): one at a time, one shared copy, and one copy per core
+# (the default: CONCURRENT_UPDATES 16, MODEL_INSTANCES one per core; 2 on this 2-core host).
 CONCURRENCY = ((1, 1), (16, 1), (16, 2))
+
+
+def _default_concurrency() -> tuple[int, int]:
+    """The (updates in flight, model copies) a deployment gets when it sets neither."""
+    defaults = Settings(_env_file=None)
+    return defaults.concurrent_updates, defaults.model_instances
 
 
 def bench_concurrent_carers(folder: str) -> None:
@@ -869,7 +876,9 @@ def bench_concurrent_carers(folder: str) -> None:
     one_at_a_time = figures[CONCURRENCY[0]]["per_second"]
     for (updates, instances), figure in figures.items():
         assert figure["stored"] == 3 * CONCURRENT_CARERS, figure  # none lost to contention
-        label = f"  {CONCURRENT_CARERS} carers: {updates} updates, {instances} model copies"
+        label = f"  {CONCURRENT_CARERS} carers: {updates} updates, {instances} copies"
+        if (updates, instances) == _default_concurrency():
+            label += " (default)"
         judged(
             f"{label:<44} {figure['per_second']:9.1f} /s   = "
             f"{figure['per_second'] / one_at_a_time:7.2f} x one update at a time",

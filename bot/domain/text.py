@@ -56,14 +56,19 @@ MAX_ACKNOWLEDGEMENT_WORDS = 8
 
 def acknowledgement_words(text: str) -> tuple[str, ...]:
     """Fold a short text as acknowledgement lists compare it: 'Thanksss!! 👍🏽' is thanks, 👍."""
-    return tuple(_RUN.sub(r"\1", word) for word in tokenise(text) if word not in _EMOJI_MODIFIERS)
+    return _acknowledgement_words(tokenise(text))
+
+
+def _acknowledgement_words(tokens: list[str]) -> tuple[str, ...]:
+    return tuple(_RUN.sub(r"\1", word) for word in tokens if word not in _EMOJI_MODIFIERS)
 
 
 def only_acknowledges(text: str, phrases: frozenset[tuple[str, ...]]) -> bool:
     """Tell 'ok thanks 👍' from a reflection: the whole text is listed phrases, nothing else."""
-    words = acknowledgement_words(text)
-    if not words or not phrases or len(words) > MAX_ACKNOWLEDGEMENT_WORDS:
-        return False
+    tokens = [word for word in tokenise(text) if word not in _EMOJI_MODIFIERS]
+    if not tokens or not phrases or len(tokens) > MAX_ACKNOWLEDGEMENT_WORDS:
+        return False  # checked before folding letters: most texts are reflections
+    words = _acknowledgement_words(tokens)
     longest = max(len(phrase) for phrase in phrases)
     covered = [True] + [False] * len(words)  # covered[i]: words[:i] splits into phrases
     for end in range(1, len(words) + 1):
