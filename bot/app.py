@@ -37,6 +37,7 @@ from bot.startup import freeze_long_lived
 from bot.storage.db import Database, make_engine
 from bot.storage.migrate import ensure_current
 from bot.storage.sender_lock import SenderLock
+from bot.towns import Towns, WordsAndTowns
 from bot.updates import ChatOrderedProcessor
 
 WARM_JOB = "warm judgement"
@@ -72,6 +73,7 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app: BotApplication = builder.build()
+    typed_words = WordsAndTowns(catalogs, Towns(settings.cache_dir, content.formats))
     engine = SuggestionEngine(content)
     reflections = ReflectionService(db, content, clock, engine)
     trainers = TrainerService(
@@ -80,7 +82,7 @@ def build_application(
         shipped_plans=load_plans(settings.content_dir)[0],
         default_zones={loc: zones[0] for loc, zones in keyboards.SUGGESTED_TIMEZONES.items()},
         negotiate=catalogs.negotiate,
-        typed_words=catalogs,
+        typed_words=typed_words,
     )
     trainers.sync_shipped_plans(trainer_texts.shipped_plan_names(catalogs.get(DEFAULT_LOCALE)))
     app.bot_data.services = Services(
@@ -106,7 +108,7 @@ def build_application(
             clock,
             reflections,
             trainer_input=trainers.typed,
-            typed_words=catalogs,
+            typed_words=typed_words,
         ),
         reflections=reflections,
         journal=JournalService(db, content, clock, retention_days=settings.retention_days),

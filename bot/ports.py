@@ -10,8 +10,8 @@ from typing import Protocol
 from bot.domain.delivery import SendOutcome
 
 
-class TypedWords(Protocol):
-    """What carers may type for a setting in their own language, by locale."""
+class LocaleWords(Protocol):
+    """The words a locale's CLDR data gives for places and parts of the day."""
 
     def cities(self, locale: str) -> Mapping[str, str]:
         """City names folded by bot.domain.schedule.place_key, to IANA zone ids."""
@@ -19,6 +19,14 @@ class TypedWords(Protocol):
 
     def day_periods(self, locale: str) -> Mapping[str, str]:
         """The locale's words for parts of the day ('م', '下午'), to "am", "pm" or "night"."""
+        ...
+
+
+class TypedWords(LocaleWords, Protocol):
+    """What carers may type for a setting in their own language, by locale."""
+
+    def town(self, locale: str, name: str) -> str | None:
+        """A town no zone is named after ('Manchester', '北京'), to its IANA zone id."""
         ...
 
 
@@ -32,6 +40,10 @@ class NoTypedWords:
     def day_periods(self, locale: str) -> Mapping[str, str]:
         """No words for parts of the day beyond the Latin am and pm, read anyway."""
         return {}
+
+    def town(self, locale: str, name: str) -> str | None:
+        """No towns."""
+        return None
 
 
 class Clock(Protocol):

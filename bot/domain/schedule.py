@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -72,11 +72,16 @@ def _split_day_period(text: str, day_periods: Mapping[str, str]) -> tuple[str, s
     return folded, None
 
 
-def resolve_timezone(name: str, places: Mapping[str, str] | None = None) -> ZoneInfo:
-    """Return the zone a carer named: an IANA id, or a city in their language or English.
+def resolve_timezone(
+    name: str,
+    places: Mapping[str, str] | None = None,
+    towns: Callable[[str], str | None] | None = None,
+) -> ZoneInfo:
+    """Return the zone a carer named: an IANA id, a city in their language or English, a town.
 
     ``places`` maps cities as ``place_key`` folds them ("ciudad de mexico", "київ") to IANA
     ids, in the carer's language; English city names come from the ids themselves ("new york").
+    ``towns`` is asked last, for a town no zone is named after ("Manchester", "北京").
     Case, accents, and spaces or underscores do not matter.
     """
     place = place_key(name)
@@ -84,6 +89,7 @@ def resolve_timezone(name: str, places: Mapping[str, str] | None = None) -> Zone
         _zone_keys().get(name.strip().replace(" ", "_").casefold())
         or (places or {}).get(place)
         or _english_cities().get(place)
+        or (towns(name) if towns is not None else None)
     )
     if key is None:
         raise UnknownTimezoneError(name)

@@ -209,7 +209,11 @@ class InboxService:
     ) -> SettingAnswered | SettingRejected:
         try:
             if pending.field == "timezone":
-                carer.timezone = resolve_timezone(text, self._words.cities(carer.locale)).key
+                carer.timezone = resolve_timezone(
+                    text,
+                    self._words.cities(carer.locale),
+                    lambda name: self._words.town(carer.locale, name),
+                ).key
             else:
                 carer.prompt_time = parse_local_time(
                     text, self._words.day_periods(carer.locale)

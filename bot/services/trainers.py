@@ -360,7 +360,11 @@ class TrainerService:
         if ask == "plan_name":
             return self._edit_plan(session, trainer, target, name=_name(text))
         if ask == "timezone":
-            trainer.timezone = resolve_timezone(text, self._words.cities(trainer.locale)).key
+            trainer.timezone = resolve_timezone(
+                text,
+                self._words.cities(trainer.locale),
+                lambda name: self._words.town(trainer.locale, name),
+            ).key
             return self._hub(session, trainer)
         return self._hub(session, trainer)
 

@@ -109,3 +109,13 @@ async def test_text_half_way_through_set_up_points_to_the_question_not_to_start(
     calls = await chat.send("hola")
     assert calls[-1].text.startswith("Terminemos primero la configuración")
     assert chat.reflections() == []
+
+
+async def test_a_town_no_timezone_is_named_after_answers_the_question(chat: Chat) -> None:
+    """'Manchester' is Europe/London: the carer types where they live, not a zone's city."""
+    await chat.send("/start")
+    for label in (*FIRST_STEPS, "19:30"):
+        await chat.tap(label)
+    await chat.send("Manchester")
+    assert chat.carer().timezone == "Europe/London"  # type: ignore[union-attr]
+    assert chat.last_text().startswith("Before we start")

@@ -216,3 +216,18 @@ def test_tomorrow_keeps_the_usual_local_time_across_dst() -> None:
     assert tomorrow_at(
         now=datetime(2026, 10, 24, 19, tzinfo=UTC), at=time(19, 30), zone=london
     ) == datetime(2026, 10, 25, 19, 30, tzinfo=UTC)
+
+
+def test_a_town_no_zone_is_named_after_is_asked_last() -> None:
+    """IANA ids and city names win; only then the towns lookup; still refused if it fails."""
+    asked: list[str] = []
+
+    def towns(name: str) -> str | None:
+        asked.append(name)
+        return "Europe/London" if name == "Manchester" else None
+
+    assert resolve_timezone("Manchester", {}, towns).key == "Europe/London"
+    assert resolve_timezone("london", {}, towns).key == "Europe/London"
+    assert asked == ["Manchester"]
+    with pytest.raises(UnknownTimezoneError):
+        resolve_timezone("Atlantis", {}, towns)
