@@ -94,13 +94,15 @@ def ask_timezone(t: Translator) -> str:
     """Ask for the timezone."""
     return t.gettext(
         "Which timezone are you in? Pick one, share your location with the paperclip button, "
-        "or tap 'Type a timezone' and send a name such as Europe/Madrid."
+        "or just type the town or city you live in."
     )
 
 
 def ask_typed_timezone(t: Translator) -> str:
     """Invite a typed timezone."""
-    return t.gettext("Send your timezone name, for example Europe/London or America/Bogota.")
+    return t.gettext(
+        "Send the town or city you live in, or a timezone name such as Europe/London."
+    )
 
 
 def privacy_notice(t: Translator, retention_days: int) -> str:

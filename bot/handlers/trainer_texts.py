@@ -349,7 +349,7 @@ def typing(t: Translator, screen: Typing) -> str:
         ),
         "plan_name": t.gettext("Send the plan's new name (up to 60 characters)."),
         "timezone": t.gettext(
-            "Send your timezone name, for example Europe/London or America/Bogota."
+            "Send the town or city you live in, or a timezone name such as Europe/London."
         ),
     }
     return asks.get(screen.ask, asks["group_name"])
